@@ -1,0 +1,1 @@
+// The Jobs module. See docs/ARCHITECTURE in DESIGN.md for what it may know.

@@ -1,0 +1,1 @@
+// The Persistence module. See docs/ARCHITECTURE in DESIGN.md for what it may know.

@@ -1,0 +1,1 @@
+print("bulkops: the server arrives with the transport issue")
