@@ -1,0 +1,16 @@
+/// One kind of bulk job, plugged into the engine. The engine calls it; it never knows what the items are.
+public protocol BulkOperation: Sendable {
+    var descriptor: OperationDescriptor { get }
+    /// Throws `JobError` (`validationFailed`) for parameters this kind cannot run with.
+    func validate(params: JSONValue) throws
+    /// Freezes a selection into item ids, in the order the job will process them.
+    func resolve(_ selection: Selection) async throws -> [String]
+    /// The changes the job would make on `itemIds`, without making them.
+    func preview(itemIds: [String], params: JSONValue) async throws -> JobPreview
+    /// Applies one chunk atomically and durably and returns one outcome per item.
+    ///
+    /// Contract: all of a chunk's effects or none become durable, and a chunk (job id, start offset) that was
+    /// already applied is not applied again: its recorded outcomes are returned instead. A thrown error means
+    /// nothing was applied; the engine retries per its policy.
+    func apply(_ chunk: ChunkRequest) async throws -> [ItemOutcome]
+}

@@ -1,0 +1,162 @@
+import Synchronization
+
+/// One subscriber's buffered view of the job updates: an AsyncSequence that ends when the subscriber is closed
+/// or falls too far behind (`overflowed` then tells why).
+public final class EventSubscription: AsyncSequence, Sendable {
+    public typealias Element = JobUpdate
+
+    /// Which jobs a subscriber wants.
+    public enum Filter: Sendable, Equatable {
+        /// Every job.
+        case all
+        /// Only these jobs.
+        case jobs(Set<String>)
+        /// Nothing (until told otherwise).
+        case none
+
+        func accepts(_ jobId: String) -> Bool {
+            switch self {
+            case .all: true
+            case .jobs(let ids): ids.contains(jobId)
+            case .none: false
+            }
+        }
+    }
+
+    private struct Buffer: Sendable {
+        var entries: [JobUpdate?] = []
+        var head = 0
+        var live = 0
+        var newestProgressSlot: [String: Int] = [:]
+        var waiter: CheckedContinuation<JobUpdate?, Never>?
+        var closed = false
+        var overflowed = false
+        var filter: Filter
+    }
+
+    public let id: UInt64
+    private let maxPending: Int
+    private let buffer: Mutex<Buffer>
+    private weak let broadcaster: EventBroadcaster?
+
+    init(id: UInt64, filter: Filter, maxPending: Int, broadcaster: EventBroadcaster) {
+        self.id = id
+        self.maxPending = maxPending
+        self.buffer = Mutex(Buffer(filter: filter))
+        self.broadcaster = broadcaster
+    }
+
+    /// Replaces the filter; events already buffered stay.
+    public func setFilter(_ filter: Filter) {
+        buffer.withLock { $0.filter = filter }
+    }
+
+    public var filter: Filter { buffer.withLock { $0.filter } }
+
+    /// True when the subscription ended because the subscriber stopped reading.
+    public var overflowed: Bool { buffer.withLock { $0.overflowed } }
+
+    /// Events waiting to be read.
+    public var pendingCount: Int { buffer.withLock { $0.live } }
+
+    func offer(_ update: JobUpdate) {
+        let resume: (CheckedContinuation<JobUpdate?, Never>, JobUpdate?)? = buffer.withLock { buffer in
+            guard !buffer.closed, buffer.filter.accepts(update.jobId) else { return nil }
+            if let waiter = buffer.waiter {
+                buffer.waiter = nil
+                return (waiter, update)
+            }
+            if update.kind == .progress, let slot = buffer.newestProgressSlot[update.jobId] {
+                // why: an older progress of this job is still unread; the newer one supersedes it, and it moves
+                // to the end so that events of one job stay in seq order
+                buffer.entries[slot] = nil
+                buffer.live -= 1
+            }
+            if buffer.live >= maxPending {
+                buffer.closed = true
+                buffer.overflowed = true
+                return nil
+            }
+            buffer.entries.append(update)
+            buffer.live += 1
+            if update.kind == .progress {
+                buffer.newestProgressSlot[update.jobId] = buffer.entries.count - 1
+            }
+            return nil
+        }
+        if let (waiter, value) = resume { waiter.resume(returning: value) }
+    }
+
+    /// The next event, or nil once closed and drained (or overflowed).
+    public func next() async -> JobUpdate? {
+        let immediate: JobUpdate?? = buffer.withLock { buffer in
+            if buffer.overflowed { return .some(nil) }
+            if let update = Self.take(&buffer) { return .some(update) }
+            return buffer.closed ? .some(nil) : nil
+        }
+        if let immediate { return immediate }
+        return await withCheckedContinuation { continuation in
+            let resumeNow: JobUpdate?? = buffer.withLock { buffer in
+                if let update = Self.take(&buffer) { return .some(update) }
+                if buffer.closed { return .some(nil) }
+                buffer.waiter = continuation
+                return nil
+            }
+            if let resumeNow { continuation.resume(returning: resumeNow) }
+        }
+    }
+
+    /// Takes every buffered event without waiting.
+    public func drain() -> [JobUpdate] {
+        buffer.withLock { buffer in
+            var out: [JobUpdate] = []
+            while let update = Self.take(&buffer) { out.append(update) }
+            return out
+        }
+    }
+
+    private static func take(_ buffer: inout Buffer) -> JobUpdate? {
+        while buffer.head < buffer.entries.count {
+            let slot = buffer.head
+            buffer.head += 1
+            if let update = buffer.entries[slot] {
+                buffer.entries[slot] = nil
+                buffer.live -= 1
+                if update.kind == .progress, buffer.newestProgressSlot[update.jobId] == slot {
+                    buffer.newestProgressSlot.removeValue(forKey: update.jobId)
+                }
+                compactIfNeeded(&buffer)
+                return update
+            }
+        }
+        compactIfNeeded(&buffer)
+        return nil
+    }
+
+    private static func compactIfNeeded(_ buffer: inout Buffer) {
+        guard buffer.head > 1_024, buffer.head * 2 > buffer.entries.count else { return }
+        let shift = buffer.head
+        buffer.entries.removeFirst(shift)
+        buffer.head = 0
+        buffer.newestProgressSlot = buffer.newestProgressSlot.mapValues { $0 - shift }
+    }
+
+    /// Ends the subscription; a pending `next()` returns nil.
+    public func close() {
+        let waiter: CheckedContinuation<JobUpdate?, Never>? = buffer.withLock { buffer in
+            buffer.closed = true
+            defer { buffer.waiter = nil }
+            return buffer.waiter
+        }
+        waiter?.resume(returning: nil)
+        broadcaster?.remove(id)
+    }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(subscription: self) }
+
+    /// Iterates a subscription.
+    public struct Iterator: AsyncIteratorProtocol {
+        let subscription: EventSubscription
+        public mutating func next() async -> JobUpdate? { await subscription.next() }
+    }
+}
