@@ -66,7 +66,7 @@ enum JournalFormat {
                 return Scan(validEnd: offset, records: records, reason: reason)
             }
             guard length <= maxRecordBytes else {
-                let reason = "valid frame at offset \(offset) of \(length) bytes exceeds the limit of \(maxRecordBytes)"
+                let reason = "valid frame at offset \(offset) of \(length) bytes exceeds the limit \(maxRecordBytes)"
                 return Scan(validEnd: offset, records: records, reason: reason, oversizedRecord: (offset, length))
             }
             record(payloadStart..<payloadStart + length)
