@@ -33,16 +33,22 @@ public final class BlockingIOExecutor: SerialExecutor, @unchecked Sendable {
         var stopping = false
     }
 
-    /// The thread's name.
+    /// Names the thread; Linux shows its first 15 bytes (`threadName`) in `top -H`, gdb and crash logs.
     public let label: String
+
+    /// The thread name as the kernel keeps it: `label` cut to 15 bytes.
+    public var threadName: String {
+        var bytes = Array(label.utf8.prefix(15))
+        // why: never cut a multi-byte character in half.
+        while String(validating: bytes, as: UTF8.self) == nil { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
     private let work = Mutex(Queue())
     private let wakeUp = DispatchSemaphore(value: 0)
 
     public init(label: String) {
         self.label = label
-        let thread = Thread { [self] in runLoop() }
-        thread.name = label
-        thread.start()
+        Thread { [self] in runLoop() }.start()
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {
@@ -93,6 +99,9 @@ public final class BlockingIOExecutor: SerialExecutor, @unchecked Sendable {
     }
 
     private func runLoop() {
+        // why set from inside, cut to 15 bytes: the kernel refuses longer names, and a name set before start is not
+        // applied on Linux, so the thread would keep the one it inherited from the pool thread that created it.
+        Thread.current.name = threadName
         pthread_setspecific(currentExecutorKey, Unmanaged.passUnretained(self).toOpaque())
         var batch: [Work] = []
         while true {

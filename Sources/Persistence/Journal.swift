@@ -174,3 +174,7 @@ public final class Journal {
         return (scan.validEnd, recovery)
     }
 }
+
+// why: a journal is owned by one actor; say so, so nobody adds `@unchecked Sendable` to pass it around.
+@available(*, unavailable)
+extension Journal: Sendable {}

@@ -163,3 +163,7 @@ public final class JournaledStore<State: JournaledState> {
         return snapshot
     }
 }
+
+// why: a store is owned by one actor; say so, so nobody adds `@unchecked Sendable` to pass it around.
+@available(*, unavailable)
+extension JournaledStore: Sendable {}
