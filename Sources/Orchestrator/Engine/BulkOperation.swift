@@ -13,4 +13,10 @@ public protocol BulkOperation: Sendable {
     /// already applied is not applied again: its recorded outcomes are returned instead. A thrown error means
     /// nothing was applied; the engine retries per its policy.
     func apply(_ chunk: ChunkRequest) async throws -> [ItemOutcome]
+    /// The phrase a create body must carry in `confirm` for these parameters; nil when none is needed.
+    func confirmationPhrase(for params: JSONValue) -> String?
+}
+
+extension BulkOperation {
+    public func confirmationPhrase(for params: JSONValue) -> String? { descriptor.confirmationPhrase }
 }

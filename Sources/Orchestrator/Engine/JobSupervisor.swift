@@ -117,7 +117,7 @@ public actor JobSupervisor {
     public func create(_ request: JobRequest) async throws -> JobSnapshot {
         let (operation, ids) = try await admit(request)
         let descriptor = operation.descriptor
-        if let phrase = descriptor.confirmationPhrase, request.confirm != phrase {
+        if let phrase = operation.confirmationPhrase(for: request.params), request.confirm != phrase {
             throw JobError(.confirmationRequired, "\(descriptor.kind) over \(ids.count) items cannot be undone; "
                            + "send \"confirm\": \"\(phrase)\"", details: ["phrase": .string(phrase), "count": .number(Double(ids.count))])
         }
