@@ -1,6 +1,6 @@
 import Orchestrator
 
-/// The last chunk a job applied to the store, kept with the store's own journal so that a chunk re-run after a
+/// A chunk a job applied to the store, kept with the store's own journal so that a chunk re-run after a
 /// crash returns what it did the first time instead of doing it again.
 public struct ChunkLedgerEntry: Codable, Sendable, Equatable {
     public var startOffset: Int

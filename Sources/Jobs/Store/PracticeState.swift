@@ -7,7 +7,9 @@ public struct PracticeState: JournaledState {
     /// Record ids in insertion order, so lists and selections are stable.
     public var recordOrder: [String] = []
     public var audit: [AuditBatch] = []
-    public var ledger: [String: ChunkLedgerEntry] = [:]
+    /// Every chunk each job applied, by start offset: the proof that a chunk was applied, however far the engine's
+    /// own checkpoint lags behind.
+    public var ledger: [String: [Int: ChunkLedgerEntry]] = [:]
 
     public init() {}
 
@@ -22,15 +24,15 @@ public struct PracticeState: JournaledState {
         case .audit(let batch):
             audit.append(batch)
         case .ledger(let jobId, let entry):
-            ledger[jobId] = entry
+            ledger[jobId, default: [:]][entry.startOffset] = entry
         }
     }
 
     public static func encode(_ changes: [PracticeChange]) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(changes))
+        try PracticeChange.encode(changes)
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> [PracticeChange] {
-        try JSONDecoder().decode([PracticeChange].self, from: Data(bytes))
+        try PracticeChange.decode(bytes)
     }
 }

@@ -46,7 +46,7 @@ public actor PracticeStore {
     public func applyChunk(_ chunk: ChunkRequest,
                            compute: @Sendable (PracticeState) -> (changes: [PracticeChange], outcomes: [ItemOutcome]))
         throws -> [ItemOutcome] {
-        if let done = store.state.ledger[chunk.jobId], done.startOffset == chunk.startOffset {
+        if let done = store.state.ledger[chunk.jobId]?[chunk.startOffset] {
             return done.outcomes(for: chunk.itemIds)
         }
         let (changes, outcomes) = compute(store.state)

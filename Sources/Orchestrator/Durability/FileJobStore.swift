@@ -2,7 +2,12 @@ import Foundation
 import Persistence
 
 /// Jobs as files under `<data>/jobs/<id>/`: `definition.json` and `items.json` written once, and a journaled
-/// checkpoint (`checkpoint/snapshot.json` + `checkpoint/journal.log`) updated after every chunk.
+/// checkpoint (`checkpoint/snapshot.json` + `checkpoint/journal.log`) appended after every chunk.
+///
+/// Chunk records are written at once (a killed process loses none) but fsynced as a group, at most
+/// `syncInterval` apart; state changes are fsynced before they are acknowledged. That is safe because a
+/// `BulkOperation` makes each chunk durable with its own ledger: after a power loss the engine re-offers the chunks
+/// its checkpoint had not synced, and the operation answers them from the ledger instead of applying them again.
 public actor FileJobStore: JobStore {
     private nonisolated let executor: BlockingIOExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -10,13 +15,17 @@ public actor FileJobStore: JobStore {
     private let directory: String
     private let configuration: JournaledStore<JobRecord>.Configuration
     private var open: [String: JournaledStore<JobRecord>] = [:]
+    private var lastSync: [String: Date] = [:]
+    private let syncInterval: TimeInterval
 
     /// `directory` is the jobs folder (usually `<data>/jobs`).
-    public init(directory: String, compactAfterBytes: Int = 8 << 20) {
+    public init(directory: String, compactAfterBytes: Int = 8 << 20, syncInterval: TimeInterval = 0.05) {
         self.directory = directory
+        self.syncInterval = syncInterval
         self.executor = BlockingIOExecutor(label: "bulkops.jobstore")
         var configuration = JournaledStore<JobRecord>.Configuration()
         configuration.compactAfterBytes = compactAfterBytes
+        configuration.journal.syncOnAppend = false
         self.configuration = configuration
     }
 
@@ -35,16 +44,26 @@ public actor FileJobStore: JobStore {
         try AtomicFile.write(try JSONCoding.encoder.encode(itemIds), to: path + "/items.json")
         let store = try record(definition.id)
         try store.commit([.state(checkpoint)])
+        try store.sync()
         // why: the definition is written last; a folder without one is a create that never finished
         try AtomicFile.write(try JSONCoding.encoder.encode(definition), to: path + "/definition.json")
     }
 
     public func recordChunk(jobId: String, _ commit: ChunkCommit) throws {
-        try record(jobId).commit([.chunk(commit)])
+        let store = try record(jobId)
+        try store.commit([.chunk(commit)])
+        let now = Date()
+        if now.timeIntervalSince(lastSync[jobId] ?? .distantPast) >= syncInterval {
+            try store.sync()
+            lastSync[jobId] = now
+        }
     }
 
     public func recordState(jobId: String, _ checkpoint: JobCheckpoint) throws {
-        try record(jobId).commit([.state(checkpoint)])
+        let store = try record(jobId)
+        try store.commit([.state(checkpoint)])
+        try store.sync()
+        lastSync[jobId] = Date()
     }
 
     public func itemIds(jobId: String) throws -> [String] {
@@ -59,7 +78,10 @@ public actor FileJobStore: JobStore {
     }
 
     public func close(jobId: String) {
-        open.removeValue(forKey: jobId)?.close()
+        lastSync.removeValue(forKey: jobId)
+        guard let store = open.removeValue(forKey: jobId) else { return }
+        try? store.sync()
+        store.close()
     }
 
     public func loadAll() -> [StoredJob] {
