@@ -31,6 +31,8 @@ final class SocketChannel: EventLoopHandler {
     let remoteAddress: SocketAddress?
     /// Strong on purpose: the channel keeps its protocol object alive until `close` clears it.
     var delegate: SocketChannelDelegate?
+    /// Told how many bytes each successful write took, for callers that expose buffered amounts.
+    var onWritten: ((Int) -> Void)?
 
     private let socket: Socket
     private(set) var state = State.open
@@ -101,6 +103,7 @@ final class SocketChannel: EventLoopHandler {
         bufferedBytes = 0
         let delegate = self.delegate
         self.delegate = nil
+        onWritten = nil
         delegate?.channelClosed(self, error: error)
     }
 
@@ -192,6 +195,7 @@ final class SocketChannel: EventLoopHandler {
                 return
             case .processed(let written):
                 bufferedBytes -= written
+                onWritten?(written)
                 outboundHeadOffset += written
                 if outboundHeadOffset == first.count {
                     outboundHead += 1
