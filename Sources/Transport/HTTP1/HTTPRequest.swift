@@ -52,3 +52,10 @@ public struct HTTPQueryItem: Sendable, Equatable {
         self.value = value
     }
 }
+
+extension HTTPRequest: Equatable {
+    public static func == (left: HTTPRequest, right: HTTPRequest) -> Bool {
+        left.method == right.method && left.target == right.target && left.version == right.version
+            && left.headers == right.headers && left.body == right.body && left.remoteAddress == right.remoteAddress
+    }
+}

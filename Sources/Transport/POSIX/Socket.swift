@@ -84,6 +84,13 @@ final class Socket {
         try? SystemCall.shutdownWrite(descriptor)
     }
 
+    /// Gives up ownership without closing, to move the descriptor to another loop's `Socket`.
+    func releaseDescriptor() -> Int32 {
+        let fd = descriptor
+        descriptor = -1
+        return fd
+    }
+
     func close() {
         guard descriptor >= 0 else { return }
         try? SystemCall.close(descriptor)

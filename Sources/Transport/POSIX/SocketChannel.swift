@@ -4,7 +4,8 @@ import Glibc
 protocol SocketChannelDelegate: AnyObject {
     /// Bytes arrived from the peer.
     func channelRead(_ channel: SocketChannel, bytes: [UInt8])
-    /// The peer closed its sending side (read returned 0).
+    /// The peer closed its sending side (read returned 0). Reading stops; the delegate must
+    /// close the channel, possibly after a last write.
     func channelReadEnded(_ channel: SocketChannel)
     /// Every queued byte has been handed to the kernel.
     func channelFlushed(_ channel: SocketChannel)
@@ -153,9 +154,10 @@ final class SocketChannel: EventLoopHandler {
                 return
             case .processed(0):
                 if state == .open {
+                    // The peer may still read: the delegate decides whether to answer first.
+                    readEnabled = false
+                    updateInterest()
                     delegate?.channelReadEnded(self)
-                    // The delegate may have queued a final write; otherwise close now.
-                    if state == .open { close() }
                 } else {
                     close()
                 }

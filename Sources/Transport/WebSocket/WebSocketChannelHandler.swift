@@ -14,6 +14,8 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
     private var pingTimer: TimerHandle?
     private var activitySincePing = false
     private var awaitingPong = false
+    /// Told once the socket is closed (the server uses it to keep its connection count).
+    var onClosed: (() -> Void)?
 
     init(
         channel: SocketChannel, connection: WebSocketConnection, configuration: WebSocketConfiguration,
@@ -96,6 +98,9 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
             code: .abnormalClosure, reason: error.map { "\($0)" } ?? "connection closed", initiatedLocally: false)
         connection?.finish(info)
         connection = nil
+        let onClosed = self.onClosed
+        self.onClosed = nil
+        onClosed?()
     }
 
     // MARK: frames
