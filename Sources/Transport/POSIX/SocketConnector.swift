@@ -7,6 +7,7 @@ final class SocketConnector: EventLoopHandler {
     private let socket: Socket
     private let address: SocketAddress
     private var completion: ((Result<SocketChannel, SystemCallError>) -> Void)?
+    private var timer: TimerHandle?
 
     private init(loop: EventLoop, socket: Socket, address: SocketAddress,
                  completion: @escaping (Result<SocketChannel, SystemCallError>) -> Void) {
@@ -16,13 +17,14 @@ final class SocketConnector: EventLoopHandler {
         self.completion = completion
     }
 
-    /// Connects on `loop`; `delegate` is installed before the channel starts reading.
+    /// Connects on `loop`; the channel comes back registered with no delegate and not yet reading
+    /// (call `activate` after installing one). Throws `SystemCallError` (ETIMEDOUT on timeout).
     static func connect(
-        to address: SocketAddress, on loop: EventLoop, delegate: @escaping @Sendable () -> Void = {}
+        to address: SocketAddress, on loop: EventLoop, timeout: Duration
     ) async throws -> LoopBound<SocketChannel> {
         try await withCheckedThrowingContinuation { continuation in
             loop.execute {
-                start(address: address, loop: loop) { result in
+                start(address: address, loop: loop, timeout: timeout) { result in
                     continuation.resume(with: result.map { LoopBound($0, loop: loop) })
                 }
             }
@@ -30,7 +32,8 @@ final class SocketConnector: EventLoopHandler {
     }
 
     private static func start(
-        address: SocketAddress, loop: EventLoop, completion: @escaping (Result<SocketChannel, SystemCallError>) -> Void
+        address: SocketAddress, loop: EventLoop, timeout: Duration,
+        completion: @escaping (Result<SocketChannel, SystemCallError>) -> Void
     ) {
         do {
             let (socket, connected) = try Socket.connecting(to: address)
@@ -41,6 +44,11 @@ final class SocketConnector: EventLoopHandler {
             }
             do {
                 try loop.register(socket.descriptor, handler: connector, events: SystemCall.epollOut)
+                connector.timer = loop.schedule(after: timeout) { [weak connector] in
+                    guard let connector, connector.completion != nil else { return }
+                    loop.deregister(socket.descriptor)
+                    connector.finish(error: SystemCallError(call: "connect", errno: ETIMEDOUT))
+                }
             } catch {
                 socket.close()
                 completion(.failure(error))
@@ -51,6 +59,7 @@ final class SocketConnector: EventLoopHandler {
     }
 
     func handleEvents(_ events: UInt32) {
+        loop.cancel(timer)
         loop.deregister(socket.descriptor)
         let code = (try? socket.pendingError()) ?? EIO
         finish(error: code == 0 ? nil : SystemCallError(call: "connect", errno: code))
