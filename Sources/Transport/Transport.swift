@@ -1,1 +1,0 @@
-// The Transport module. See docs/ARCHITECTURE in DESIGN.md for what it may know.

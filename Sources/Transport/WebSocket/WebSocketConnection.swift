@@ -1,0 +1,146 @@
+import Synchronization
+
+/// One open WebSocket, server or client side. Safe to use from any task: sends are framed on
+/// the caller's thread and queued to the connection's event loop without waiting.
+///
+/// Read with `for await message in connection.messages`; the sequence ends when the connection
+/// closes. Sending never blocks: if the peer does not read and more than
+/// `WebSocketConfiguration.maxOutboundBufferedBytes` would be queued, the connection is closed
+/// with 1008 and the send throws.
+public final class WebSocketConnection: Sendable {
+    private struct Shared {
+        var closeInfo: WebSocketCloseInfo?
+        var closeWaiters: [CheckedContinuation<WebSocketCloseInfo, Never>] = []
+    }
+
+    /// The subprotocol agreed in the handshake, if any.
+    public let subprotocol: String?
+    /// The peer's address.
+    public let remoteAddress: SocketAddress?
+    /// Received messages, in order.
+    public var messages: WebSocketMessages { WebSocketMessages(inbox: inbox) }
+
+    let inbox: WebSocketInbox
+    let loop: EventLoop
+    private let masksFrames: Bool
+    private let maxOutboundBufferedBytes: Int
+    private let outboundBytes = Atomic<Int>(0)
+    private let closing = Atomic<Bool>(false)
+    private let shared = Mutex(Shared())
+    private let handlerSlot = HandlerSlot()
+
+    /// Where the loop-side handler is reachable from other threads; shared with the inbox's
+    /// resume callback, which cannot capture `self` during `init`.
+    private final class HandlerSlot: Sendable {
+        private let handler = Mutex<LoopBound<WebSocketChannelHandler>?>(nil)
+
+        func get() -> LoopBound<WebSocketChannelHandler>? { handler.withLock { $0 } }
+        func set(_ value: LoopBound<WebSocketChannelHandler>?) { handler.withLock { $0 = value } }
+    }
+
+    init(
+        loop: EventLoop, configuration: WebSocketConfiguration, masksFrames: Bool,
+        subprotocol: String?, remoteAddress: SocketAddress?
+    ) {
+        self.loop = loop
+        self.masksFrames = masksFrames
+        self.subprotocol = subprotocol
+        self.remoteAddress = remoteAddress
+        maxOutboundBufferedBytes = configuration.maxOutboundBufferedBytes
+        let handlerSlot = self.handlerSlot
+        inbox = WebSocketInbox(limit: configuration.maxInboundBufferedBytes) {
+            guard let handler = handlerSlot.get() else { return }
+            handler.loop.execute { handler.value.resumeReading() }
+        }
+    }
+
+    func attach(_ handler: WebSocketChannelHandler) {
+        handlerSlot.set(LoopBound(handler, loop: loop))
+    }
+
+    /// Bytes queued for sending that the kernel has not taken yet.
+    public var bufferedOutboundBytes: Int { outboundBytes.load(ordering: .relaxed) }
+
+    /// How the connection ended, once it has.
+    public var closeInfo: WebSocketCloseInfo? { shared.withLock { $0.closeInfo } }
+
+    /// Queues a text message.
+    public func send(text: String) throws(WebSocketSendError) {
+        try send(opcode: .text, payload: Array(text.utf8))
+    }
+
+    /// Queues a binary message.
+    public func send(binary: [UInt8]) throws(WebSocketSendError) {
+        try send(opcode: .binary, payload: binary)
+    }
+
+    /// Sends a ping (at most 125 bytes); the peer's pong counts as activity for the keepalive.
+    public func ping(payload: [UInt8] = []) throws(WebSocketSendError) {
+        try send(opcode: .ping, payload: Array(payload.prefix(125)))
+    }
+
+    private func send(opcode: WebSocketOpcode, payload: [UInt8]) throws(WebSocketSendError) {
+        guard !closing.load(ordering: .acquiring) else { throw WebSocketSendError(code: .closed) }
+        let frame = WebSocketFrameEncoder.encode(
+            opcode: opcode, payload: payload, maskKey: masksFrames ? WebSocketFrameEncoder.randomMaskKey() : nil)
+        let total = outboundBytes.wrappingAdd(frame.count, ordering: .relaxed).newValue
+        guard let handler = handlerSlot.get() else { throw WebSocketSendError(code: .closed) }
+        if total > maxOutboundBufferedBytes {
+            outboundBytes.wrappingSubtract(frame.count, ordering: .relaxed)
+            closing.store(true, ordering: .releasing)
+            handler.loop.execute { handler.value.close(code: .policyViolation, reason: "outbound buffer limit") }
+            throw WebSocketSendError(code: .outboundBufferLimitExceeded)
+        }
+        handler.loop.execute { handler.value.writeApplicationFrame(frame) }
+    }
+
+    /// Starts the closing handshake and waits until the connection is closed (the peer answered,
+    /// or the close timeout passed). Returns how it ended, which may be the peer's earlier close.
+    @discardableResult
+    public func close(code: WebSocketCloseCode = .normal, reason: String = "") async -> WebSocketCloseInfo {
+        closing.store(true, ordering: .releasing)
+        if let handler = handlerSlot.get() {
+            handler.loop.execute { handler.value.close(code: code, reason: reason) }
+        }
+        return await closed()
+    }
+
+    /// Waits until the connection is closed, without closing it.
+    public func closed() async -> WebSocketCloseInfo {
+        await withCheckedContinuation { continuation in
+            let info = shared.withLock { shared -> WebSocketCloseInfo? in
+                if let info = shared.closeInfo { return info }
+                shared.closeWaiters.append(continuation)
+                return nil
+            }
+            if let info { continuation.resume(returning: info) }
+        }
+    }
+
+    // MARK: loop side
+
+    func addOutboundBytes(_ count: Int) {
+        outboundBytes.wrappingAdd(count, ordering: .relaxed)
+    }
+
+    func removeOutboundBytes(_ count: Int) {
+        outboundBytes.wrappingSubtract(count, ordering: .relaxed)
+    }
+
+    func markClosing() {
+        closing.store(true, ordering: .releasing)
+    }
+
+    func finish(_ info: WebSocketCloseInfo) {
+        closing.store(true, ordering: .releasing)
+        let waiters = shared.withLock { shared -> [CheckedContinuation<WebSocketCloseInfo, Never>] in
+            if shared.closeInfo == nil { shared.closeInfo = info }
+            let waiters = shared.closeWaiters
+            shared.closeWaiters = []
+            return waiters
+        }
+        handlerSlot.set(nil)
+        inbox.finish()
+        for waiter in waiters { waiter.resume(returning: info) }
+    }
+}
