@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "Transport", dependencies: ["CLibCrypto"], swiftSettings: strict),
         .target(name: "Orchestrator", dependencies: ["Persistence"], swiftSettings: strict),
         .target(name: "Jobs", dependencies: ["Orchestrator", "Persistence"], swiftSettings: strict),
-        .target(name: "Server", dependencies: ["Jobs", "Orchestrator", "Persistence", "Transport"],
+        .target(name: "Server", dependencies: ["Jobs", "Orchestrator", "Persistence", "Transport", "CLibCrypto"],
                 swiftSettings: strict),
         .executableTarget(name: "bulkops", dependencies: ["Server"], swiftSettings: strict),
         .executableTarget(name: "EngineBenchmark", dependencies: ["Jobs", "Orchestrator", "Persistence"],

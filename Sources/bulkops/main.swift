@@ -1,1 +1,4 @@
-print("bulkops: the server arrives with the transport issue")
+import Foundation
+import Server
+
+exit(await BulkOpsCommand.run(Array(CommandLine.arguments.dropFirst())))

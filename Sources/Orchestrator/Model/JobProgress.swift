@@ -19,6 +19,23 @@ public struct JobProgress: Codable, Sendable, Equatable {
         self.percent = total == 0 ? 100 : (Double(processed) / Double(total) * 1000).rounded() / 10
         self.itemsPerSecond = itemsPerSecond
         let left = total - processed
-        self.etaSeconds = left == 0 ? 0 : (itemsPerSecond > 0 ? Double(left) / itemsPerSecond : nil)
+        self.etaSeconds = left == 0 ? 0 : (itemsPerSecond > 0 ? (Double(left) / itemsPerSecond * 100).rounded() / 100 : nil)
+        self.itemsPerSecond = (itemsPerSecond * 10).rounded() / 10
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case total, processed, succeeded, failed, skipped, percent, itemsPerSecond, etaSeconds
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(total, forKey: .total)
+        try container.encode(processed, forKey: .processed)
+        try container.encode(succeeded, forKey: .succeeded)
+        try container.encode(failed, forKey: .failed)
+        try container.encode(skipped, forKey: .skipped)
+        try container.encode(percent, forKey: .percent)
+        try container.encode(itemsPerSecond, forKey: .itemsPerSecond)
+        try container.encode(etaSeconds, forKey: .etaSeconds)
     }
 }

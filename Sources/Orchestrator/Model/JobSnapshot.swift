@@ -18,4 +18,30 @@ public struct JobSnapshot: Codable, Sendable, Equatable {
     public var seq: Int
     public var error: String?
     public var retryOf: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, kind, state, selection, params, createdBy, createdAt, startedAt, finishedAt, scheduledFor, chunkSize
+        case maxItemsPerSecond, progress, seq, error, retryOf
+    }
+
+    // why: the API shows absent times as explicit nulls, and clients test for them
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(state, forKey: .state)
+        try container.encode(selection, forKey: .selection)
+        try container.encode(params, forKey: .params)
+        try container.encode(createdBy, forKey: .createdBy)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+        try container.encode(scheduledFor, forKey: .scheduledFor)
+        try container.encode(chunkSize, forKey: .chunkSize)
+        try container.encode(maxItemsPerSecond, forKey: .maxItemsPerSecond)
+        try container.encode(progress, forKey: .progress)
+        try container.encode(seq, forKey: .seq)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encodeIfPresent(retryOf, forKey: .retryOf)
+    }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import Jobs
+import Orchestrator
+import Persistence
+import Transport
+
+/// The composition root of `bulkops serve`: opens the data directory, recovers jobs, serves HTTP and the stream,
+/// and on SIGTERM/SIGINT stops in reverse order — no new requests, runners stopped at a chunk boundary with
+/// their checkpoint, streams closed with 1001 — so the next start resumes every job.
+public enum BulkOpsServer {
+    public static let version = "0.1.0"
+
+    /// Writes a line to standard output at once (tests and scripts read the port from it).
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data(("bulkops: " + line + "\n").utf8))
+    }
+
+    public static func run(_ configuration: ServerConfiguration) async throws -> Int32 {
+        let signals = SignalWaiter()
+        let data = configuration.dataDirectory
+        try AtomicFile.createDirectory(data)
+        let tokens = try await TokenStore.open(dataDirectory: data)
+        if await tokens.isEmpty {
+            let (_, secret) = try await tokens.create(name: "admin", role: .admin)
+            let path = data + "/admin.token"
+            try AtomicFile.write(Array((secret + "\n").utf8), to: path)
+            chmod(path, 0o600)
+            say("bulkops: created the admin token (shown once; also in \(path)):\n\(secret)")
+        }
+        let practice = try await PracticeStore.open(directory: data + "/practice")
+        if configuration.demo, await practice.isEmpty {
+            let added = try await DemoPractice.seed(into: practice)
+            log("created the demo practice (\(added) records)")
+        }
+        if configuration.benchRecords > 0 {
+            let added = try await BenchData.seed(records: configuration.benchRecords, into: practice)
+            if added > 0 { log("added \(added) bench records") }
+        }
+        var engine = JobSupervisor.Configuration()
+        engine.maxConcurrentJobs = configuration.maxConcurrentJobs
+        let supervisor = JobSupervisor(configuration: engine, store: FileJobStore(directory: data + "/jobs"),
+                                       operations: JobCatalog.operations(store: practice, limits: configuration.limits),
+                                       log: { log($0) })
+        for problem in await supervisor.recover() { log("job \(problem.jobId) could not be recovered: \(problem.reason)") }
+
+        let shutdown = ShutdownFlag()
+        let router = APIRouter(supervisor: supervisor, tokens: tokens, practice: practice, version: version,
+                               startedAt: Date(), isShuttingDown: { shutdown.isSet })
+        let upgrades = StreamUpgrade(router: router, supervisor: supervisor, echo: configuration.webSocketEcho,
+                                     allowedOrigins: configuration.allowedOrigins, version: version)
+        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: { await router.handle($0) },
+                                upgradeHandler: { await upgrades.decide($0) })
+        let port = try await server.start(host: configuration.host, port: configuration.port)
+        let shownHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        say("bulkops \(version) listening on http://\(shownHost):\(port) (data: \(data))")
+
+        let signal = await signals.wait()
+        log("received signal \(signal); shutting down")
+        shutdown.set()
+        await supervisor.shutdown()
+        await server.shutdown(closeCode: .goingAway)
+        await practice.close()
+        log("stopped; running jobs resume on the next start")
+        return 0
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Orchestrator
+import Transport
+
+/// One dashboard on `/v1/stream`: answers subscribe/unsubscribe (with `since` replay), sends a snapshot after each
+/// subscribe, then the job events in seq order, coalescing each job's progress to at most `progressPerSecond`
+/// per connection. A reader that stops reading is cut off with 1008 instead of slowing anyone down.
+actor StreamSession {
+    /// Limits of one stream connection.
+    struct Configuration: Sendable {
+        /// Progress events per job per second per connection.
+        var progressPerSecond: Double = 10
+        /// Outbound bytes above which the session stops pulling events (they collapse in the subscription).
+        var highWaterBytes = 256 * 1024
+        /// How long a connection may stay above the high-water mark before it is closed with 1008.
+        var stalledTimeout: TimeInterval = 10
+        /// Finished jobs included in a `"*"` snapshot.
+        var recentFinishedInSnapshot = 50
+    }
+
+    private let connection: WebSocketConnection
+    private let supervisor: JobSupervisor
+    private let configuration: Configuration
+    private let version: String
+    private let subscription: EventSubscription
+    private var all = false
+    private var jobIds = Set<String>()
+    private var lastSentSeq: [String: Int] = [:]
+    private var lastProgressSentAt: [String: Date] = [:]
+    private var heldProgress: [String: JobUpdate] = [:]
+    private var flushTask: Task<Void, Never>?
+
+    init(connection: WebSocketConnection, supervisor: JobSupervisor, version: String, configuration: Configuration = .init()) {
+        self.connection = connection
+        self.supervisor = supervisor
+        self.configuration = configuration
+        self.version = version
+        self.subscription = supervisor.broadcaster.subscribe(filter: .none)
+    }
+
+    func run() async {
+        send(["type": "hello", "server": "bulkops", "version": .string(version)])
+        let reader = Task { await self.readCommands() }
+        await pumpEvents()
+        reader.cancel()
+        flushTask?.cancel()
+        subscription.close()
+    }
+
+    private func readCommands() async {
+        for await message in connection.messages {
+            guard case .text(let text) = message else {
+                sendError("binary messages are not understood; send JSON text")
+                continue
+            }
+            await handle(text)
+        }
+        subscription.close()
+    }
+
+    private func handle(_ text: String) async {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), let object = value.objectValue,
+              let op = object["op"]?.stringValue else {
+            sendError("expected {\"op\":\"subscribe\"|\"unsubscribe\",\"jobs\":[…]}")
+            return
+        }
+        let ids = object["jobs"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        switch op {
+        case "subscribe":
+            guard !ids.isEmpty else {
+                sendError("subscribe needs \"jobs\": [\"*\"] or a list of job ids")
+                return
+            }
+            var since: [String: Int] = [:]
+            for (id, seq) in object["since"]?.objectValue ?? [:] { if let seq = seq.intValue { since[id] = seq } }
+            await subscribe(ids, since: since)
+        case "unsubscribe":
+            if ids.contains("*") {
+                all = false
+                jobIds.removeAll()
+            } else {
+                jobIds.subtract(ids)
+            }
+            updateFilter()
+        default:
+            sendError("unknown op \"\(op)\"")
+        }
+    }
+
+    private func updateFilter() {
+        subscription.setFilter(all ? .all : (jobIds.isEmpty ? .none : .jobs(jobIds)))
+    }
+
+    private func subscribe(_ ids: [String], since: [String: Int]) async {
+        if ids.contains("*") { all = true } else { jobIds.formUnion(ids) }
+        // why: subscribe first, so nothing made while the snapshot is built is lost; duplicates are dropped by seq
+        updateFilter()
+        var snapshot: [JobSnapshot]
+        if ids.contains("*") {
+            let jobs = await supervisor.list()
+            let active = jobs.filter { !$0.state.isTerminal }
+            let finished = jobs.filter { $0.state.isTerminal }.prefix(configuration.recentFinishedInSnapshot)
+            snapshot = active + finished
+        } else {
+            var found: [JobSnapshot] = []
+            for id in ids { if let job = await supervisor.job(id) { found.append(job) } }
+            snapshot = found
+        }
+        var replays: [JobUpdate] = []
+        for (id, seq) in since {
+            if let events = supervisor.broadcaster.replay(jobId: id, after: seq) {
+                replays += events
+                snapshot.removeAll { $0.id == id }
+            }
+        }
+        sendSnapshot(snapshot)
+        for job in snapshot { lastSentSeq[job.id] = max(lastSentSeq[job.id] ?? 0, job.seq) }
+        for event in replays { deliver(event) }
+    }
+
+    private func sendSnapshot(_ jobs: [JobSnapshot]) {
+        struct Snapshot: Encodable { var type = "snapshot"; var jobs: [JobSnapshot] }
+        sendBytes(APIJSON.encode(Snapshot(jobs: jobs)))
+    }
+
+    private func pumpEvents() async {
+        var stalledSince: Date?
+        while true {
+            if connection.bufferedOutboundBytes > configuration.highWaterBytes {
+                let now = Date()
+                let since = stalledSince ?? now
+                stalledSince = since
+                if now.timeIntervalSince(since) > configuration.stalledTimeout {
+                    _ = await connection.close(code: .policyViolation, reason: "client too slow")
+                    return
+                }
+                // why: the transport offers no writability wake-up; while backed up, events collapse in the
+                // subscription, so this short wait costs nothing but latency for this one client
+                try? await Task.sleep(nanoseconds: 20_000_000)
+                continue
+            }
+            stalledSince = nil
+            guard let update = await subscription.next() else {
+                if subscription.overflowed { _ = await connection.close(code: .policyViolation, reason: "client too slow") }
+                return
+            }
+            deliver(update)
+        }
+    }
+
+    private func deliver(_ update: JobUpdate) {
+        let id = update.jobId
+        if update.seq <= lastSentSeq[id] ?? 0 { return }
+        if update.kind == .progress {
+            let now = Date()
+            let interval = 1 / configuration.progressPerSecond
+            if let last = lastProgressSentAt[id], now.timeIntervalSince(last) < interval {
+                heldProgress[id] = update
+                scheduleFlush(after: interval - now.timeIntervalSince(last))
+                return
+            }
+            lastProgressSentAt[id] = now
+        } else if let held = heldProgress[id], held.seq < update.seq {
+            // why: the state event carries newer counts; sending the older progress after it would break seq order
+            heldProgress.removeValue(forKey: id)
+        }
+        lastSentSeq[id] = update.seq
+        sendEvent(update)
+    }
+
+    private func scheduleFlush(after delay: TimeInterval) {
+        guard flushTask == nil else { return }
+        flushTask = Task {
+            try? await Task.sleep(nanoseconds: UInt64(max(0.001, delay) * 1_000_000_000))
+            self.flushHeld()
+        }
+    }
+
+    private func flushHeld() {
+        flushTask = nil
+        let now = Date()
+        let interval = 1 / configuration.progressPerSecond
+        var soonest: TimeInterval?
+        for (id, update) in heldProgress {
+            let since = now.timeIntervalSince(lastProgressSentAt[id] ?? .distantPast)
+            if since >= interval * 0.95 {
+                heldProgress.removeValue(forKey: id)
+                if update.seq > lastSentSeq[id] ?? 0 {
+                    lastProgressSentAt[id] = now
+                    lastSentSeq[id] = update.seq
+                    sendEvent(update)
+                }
+            } else {
+                soonest = min(soonest ?? interval, interval - since)
+            }
+        }
+        if let soonest { scheduleFlush(after: soonest) }
+    }
+
+    private func sendEvent(_ update: JobUpdate) {
+        struct Event: Encodable { var type = "job"; var event: String; var at: String; var job: JobSnapshot }
+        sendBytes(APIJSON.encode(Event(event: update.kind.rawValue, at: Timestamp.string(update.at), job: update.job)))
+    }
+
+    private func send(_ value: JSONValue) { sendBytes(APIJSON.encode(value)) }
+
+    private func sendError(_ message: String) {
+        send(["type": "error", "message": .string(message)])
+    }
+
+    private func sendBytes(_ bytes: [UInt8]) {
+        try? connection.send(text: String(decoding: bytes, as: UTF8.self))
+    }
+}
