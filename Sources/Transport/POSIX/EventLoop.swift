@@ -41,6 +41,8 @@ public final class EventLoop: @unchecked Sendable {
     private var timerHeap: [Timer] = []
     private var timerActions: [UInt64: () -> Void] = [:]
     private var nextTimerID: UInt64 = 1
+    /// One read buffer per loop, reused by every socket on it: reads never overlap on one thread.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     init(name: String) throws(SystemCallError) {
         self.name = name
