@@ -32,7 +32,8 @@ struct HTTPResponseParserTests {
         expectAtEverySplit("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiHTTP/1.1 204 No Content\r\n\r\n",
                            ["200 hi", "204 "])
         expectAtEverySplit(
-            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1;x=y\r\nc\r\n0\r\nT: 1\r\n\r\n", ["200 abc"])
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1;x=y\r\nc\r\n0\r\nT: 1\r\n\r\n",
+            ["200 abc"])
         expectAtEverySplit("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", head: true, ["200 "])
         expectAtEverySplit("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", ["error protocolViolation"])
     }

@@ -25,7 +25,8 @@ struct HTTPResponseSerializerTests {
     @Test func headAnd204AndClose() {
         let response = HTTPResponse(status: 200, body: Array("hello".utf8))
         #expect(text(response, head: true) == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
-        #expect(text(HTTPResponse(status: 204), keepAlive: false) == "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+        #expect(text(HTTPResponse(status: 204), keepAlive: false)
+            == "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
         #expect(text(HTTPResponse(status: 42)).hasPrefix("HTTP/1.1 500 "))
     }
 }

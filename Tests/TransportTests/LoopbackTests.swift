@@ -87,7 +87,8 @@ struct LoopbackTests {
     @Test func chunkedRequestBodyAndExpectContinue() async throws {
         try await withServer { _, port in
             let client = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
-            let raw = "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n"
+            let raw = "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n"
             let responses = try await client.exchange(raw: Array(raw.utf8), headRequests: [false])
             #expect(String(decoding: responses[0].body, as: UTF8.self) == "POST /up Wikipedia")
 
@@ -280,7 +281,8 @@ struct LoopbackTests {
     @Test func ipv6Loopback() async throws {
         try await withServer(host: "::1") { server, port in
             #expect(server.localAddresses.first?.description == "[::1]:\(port)")
-            let client = try await HTTPClient.connect(host: "::1", port: port, configuration: shortClientConfiguration())
+            let client = try await HTTPClient.connect(
+                host: "::1", port: port, configuration: shortClientConfiguration())
             #expect(try await client.get("/six").status == 200)
             await client.close()
         }

@@ -88,7 +88,9 @@ struct WebSocketFrameTests {
     @Test func framingViolationsClose1002() {
         let protocolError = FrameOutcome(failure: .protocolError)
         expectFramesAtEverySplit(frame(0x81, Array("hi".utf8), masked: false), protocolError)
-        for reserved: UInt8 in [0x40, 0x20, 0x10] { expectFramesAtEverySplit(frame(0x81 | reserved, [1]), protocolError) }
+        for reserved: UInt8 in [0x40, 0x20, 0x10] {
+            expectFramesAtEverySplit(frame(0x81 | reserved, [1]), protocolError)
+        }
         for opcode: UInt8 in [0x3, 0x7, 0xB, 0xF] { expectFramesAtEverySplit(frame(0x80 | opcode, []), protocolError) }
         expectFramesAtEverySplit(frame(0x09, [1]), protocolError)
         expectFramesAtEverySplit(frame(0x89, [UInt8](repeating: 0, count: 126)), protocolError)
@@ -99,7 +101,8 @@ struct WebSocketFrameTests {
 
     @Test func serverFramesMustNotBeMasked() {
         expectFramesAtEverySplit(frame(0x81, [0x61]), FrameOutcome(failure: .protocolError), role: .client)
-        expectFramesAtEverySplit(frame(0x81, [0x61], masked: false), FrameOutcome(messages: [.text("a")]), role: .client)
+        expectFramesAtEverySplit(
+            frame(0x81, [0x61], masked: false), FrameOutcome(messages: [.text("a")]), role: .client)
     }
 
     @Test func closeCodes() {
@@ -119,14 +122,16 @@ struct WebSocketFrameTests {
 
     @Test func invalidTextFailsFastWith1007() {
         let invalid = FrameOutcome(failure: .invalidPayload)
-        expectFramesAtEverySplit(frame(0x81, [0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0xBC, 0xCE, 0xB5, 0xED, 0xA0, 0x80]),
-                                 invalid)
+        // "κόσμε" followed by an encoded surrogate (U+D800).
+        let surrogate: [UInt8] = [0xCE, 0xBA, 0xE1, 0xBD, 0xB9, 0xCF, 0x83, 0xCE, 0xBC, 0xCE, 0xB5, 0xED, 0xA0, 0x80]
+        expectFramesAtEverySplit(frame(0x81, surrogate), invalid)
         // The bad byte is in the first fragment; the rest of the message never arrives.
         expectFramesAtEverySplit(frame(0x01, [0x61, 0xC0, 0xAF]), invalid)
         // A scalar left incomplete at the end of the message.
         expectFramesAtEverySplit(frame(0x01, [0x61]) + continuation([0xE2, 0x82]), invalid)
         // A scalar split across fragments is fine.
-        expectFramesAtEverySplit(frame(0x01, [0xE2]) + continuation([0x82, 0xAC]), FrameOutcome(messages: [.text("€")]))
+        expectFramesAtEverySplit(
+            frame(0x01, [0xE2]) + continuation([0x82, 0xAC]), FrameOutcome(messages: [.text("€")]))
     }
 
     @Test func oversizeMessagesClose1009FromTheHeader() {

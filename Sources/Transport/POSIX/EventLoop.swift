@@ -2,17 +2,6 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// Receives readiness for one descriptor. Called only on the owning loop's thread.
-protocol EventLoopHandler: AnyObject {
-    /// `events` is the raw epoll mask (`SystemCall.epollIn`, `epollOut`, `epollError`, ...).
-    func handleEvents(_ events: UInt32)
-}
-
-/// Identifies a scheduled timer so it can be cancelled.
-struct TimerHandle: Hashable {
-    fileprivate let id: UInt64
-}
-
 /// One thread running `epoll_wait`, woken by an eventfd. Sockets, timers and tasks given to a
 /// loop run on its thread only, so blocking waits never occupy Swift's cooperative pool.
 ///

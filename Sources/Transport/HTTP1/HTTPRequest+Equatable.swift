@@ -1,0 +1,6 @@
+extension HTTPRequest: Equatable {
+    public static func == (left: HTTPRequest, right: HTTPRequest) -> Bool {
+        left.method == right.method && left.target == right.target && left.version == right.version
+            && left.headers == right.headers && left.body == right.body && left.remoteAddress == right.remoteAddress
+    }
+}
