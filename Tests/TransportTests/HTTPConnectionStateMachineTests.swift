@@ -63,6 +63,23 @@ struct HTTPConnectionStateMachineTests {
         #expect(idle.shutdown() == .close)
     }
 
+    @Test func http10KeepAliveIsAnnouncedAndDefaultsToClose() {
+        var keepAlive = HTTPConnectionStateMachine(configuration: HTTPServerConfiguration())
+        _ = keepAlive.bytesReceived(bytes("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"))
+        guard case .write(let output, thenClose: false) = keepAlive.responseReady(HTTPResponse(status: 200)) else {
+            Issue.record("expected a keep-alive write")
+            return
+        }
+        #expect(String(decoding: output, as: UTF8.self).contains("Connection: keep-alive\r\n"))
+
+        var plain = HTTPConnectionStateMachine(configuration: HTTPServerConfiguration())
+        _ = plain.bytesReceived(bytes("GET / HTTP/1.0\r\n\r\n"))
+        guard case .write(_, thenClose: true) = plain.responseReady(HTTPResponse(status: 200)) else {
+            Issue.record("HTTP/1.0 without keep-alive must close")
+            return
+        }
+    }
+
     @Test func upgradeRequestsGoToTheUpgradePath() {
         var machine = HTTPConnectionStateMachine(configuration: HTTPServerConfiguration())
         let action = machine.bytesReceived(bytes(
