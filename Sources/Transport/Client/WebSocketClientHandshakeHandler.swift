@@ -44,7 +44,8 @@ final class WebSocketClientHandshakeHandler: SocketChannelDelegate {
         case .failed(let error):
             finish(.failure(error))
         case .response(let response):
-            guard WebSocketHandshake.isValidAcceptResponse(status: response.status, headers: response.headers, key: key)
+            guard WebSocketHandshake.isValidAcceptResponse(
+                status: response.status, headers: response.headers, key: key)
             else {
                 finish(.failure(TransportError(
                     .protocolViolation, "the server refused the WebSocket upgrade with status \(response.status)")))

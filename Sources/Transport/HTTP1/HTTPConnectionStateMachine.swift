@@ -7,8 +7,9 @@ struct HTTPConnectionStateMachine {
     enum State: Equatable {
         /// Reading a request (or waiting for one on a kept-alive connection).
         case reading
-        /// The handler is working on a request; later bytes wait unparsed.
-        case processing(keepAlive: Bool, isHeadRequest: Bool)
+        /// The handler is working on a request; later bytes wait unparsed. `isHTTP10` requests
+        /// hear `Connection: keep-alive` when they asked for it.
+        case processing(keepAlive: Bool, isHeadRequest: Bool, isHTTP10: Bool = false)
         /// A response is being written; `keepAlive` says whether another request may follow.
         case writing(keepAlive: Bool)
         /// The connection now speaks WebSocket; this machine is done.
@@ -82,17 +83,20 @@ struct HTTPConnectionStateMachine {
                 state = .processing(keepAlive: false, isHeadRequest: false)
                 return .upgrade(request)
             }
-            state = .processing(keepAlive: request.keepAlive, isHeadRequest: request.method == "HEAD")
+            state = .processing(
+                keepAlive: request.keepAlive, isHeadRequest: request.method == "HEAD",
+                isHTTP10: request.version.minor == 0)
             return .handle(request)
         }
     }
 
     mutating func responseReady(_ response: HTTPResponse) -> Action {
-        guard case .processing(let requestKeepAlive, let isHead) = state else { return .none }
+        guard case .processing(let requestKeepAlive, let isHead, let isHTTP10) = state else { return .none }
         let keepAlive = requestKeepAlive && !shuttingDown
             && !response.headers.tokens(for: "Connection").contains("close")
         state = keepAlive ? .writing(keepAlive: true) : .closing
-        let bytes = HTTPResponseSerializer.serialize(response, isHeadRequest: isHead, keepAlive: keepAlive)
+        let bytes = HTTPResponseSerializer.serialize(
+            response, isHeadRequest: isHead, keepAlive: keepAlive, announceKeepAlive: keepAlive && isHTTP10)
         return .write(bytes, thenClose: !keepAlive)
     }
 

@@ -41,21 +41,3 @@ public struct HTTPRequest: Sendable {
         return !tokens.contains("close")
     }
 }
-
-/// One decoded query parameter; a parameter without `=` has an empty value.
-public struct HTTPQueryItem: Sendable, Equatable {
-    public var name: String
-    public var value: String
-
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
-}
-
-extension HTTPRequest: Equatable {
-    public static func == (left: HTTPRequest, right: HTTPRequest) -> Bool {
-        left.method == right.method && left.target == right.target && left.version == right.version
-            && left.headers == right.headers && left.body == right.body && left.remoteAddress == right.remoteAddress
-    }
-}

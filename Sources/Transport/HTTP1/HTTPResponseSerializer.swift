@@ -5,7 +5,10 @@ enum HTTPResponseSerializer {
     /// - Parameters:
     ///   - isHeadRequest: a HEAD response keeps `Content-Length` but sends no body.
     ///   - keepAlive: false adds `Connection: close`.
-    static func serialize(_ response: HTTPResponse, isHeadRequest: Bool, keepAlive: Bool) -> [UInt8] {
+    ///   - announceKeepAlive: adds `Connection: keep-alive`, which HTTP/1.0 clients need to hear.
+    static func serialize(
+        _ response: HTTPResponse, isHeadRequest: Bool, keepAlive: Bool, announceKeepAlive: Bool = false
+    ) -> [UInt8] {
         let status = (100...999).contains(response.status) ? response.status : 500
         var output: [UInt8] = []
         output.reserveCapacity(256 + response.body.count)
@@ -22,6 +25,8 @@ enum HTTPResponseSerializer {
         }
         if !keepAlive && status != 101 {
             appendField(name: "Connection", value: "close", to: &output)
+        } else if announceKeepAlive {
+            appendField(name: "Connection", value: "keep-alive", to: &output)
         }
         output.append(contentsOf: [0x0D, 0x0A])
         if bodyAllowed && !isHeadRequest { output.append(contentsOf: response.body) }

@@ -2,17 +2,6 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// Receives readiness for one descriptor. Called only on the owning loop's thread.
-protocol EventLoopHandler: AnyObject {
-    /// `events` is the raw epoll mask (`SystemCall.epollIn`, `epollOut`, `epollError`, ...).
-    func handleEvents(_ events: UInt32)
-}
-
-/// Identifies a scheduled timer so it can be cancelled.
-struct TimerHandle: Hashable {
-    fileprivate let id: UInt64
-}
-
 /// One thread running `epoll_wait`, woken by an eventfd. Sockets, timers and tasks given to a
 /// loop run on its thread only, so blocking waits never occupy Swift's cooperative pool.
 ///
@@ -41,6 +30,8 @@ public final class EventLoop: @unchecked Sendable {
     private var timerHeap: [Timer] = []
     private var timerActions: [UInt64: () -> Void] = [:]
     private var nextTimerID: UInt64 = 1
+    /// One read buffer per loop, reused by every socket on it: reads never overlap on one thread.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     init(name: String) throws(SystemCallError) {
         self.name = name

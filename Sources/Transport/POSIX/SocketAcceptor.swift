@@ -1,3 +1,5 @@
+import Glibc
+
 /// A listening socket on one loop that hands each accepted socket to `onAccept`.
 final class SocketAcceptor: EventLoopHandler {
     let loop: EventLoop
@@ -35,9 +37,25 @@ final class SocketAcceptor: EventLoopHandler {
                 case .processed(let (client, address)): onAccept(client, address)
                 }
             } catch {
-                // EMFILE, ECONNABORTED and friends affect one attempt; the listener stays up.
+                if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.errno) {
+                    // Out of descriptors or memory: the pending connection stays pending, and a
+                    // level-triggered listener would spin, so stop listening for a moment.
+                    pauseAccepting()
+                }
+                // Other failures (ECONNABORTED, ...) affect one attempt; the listener stays up.
                 return
             }
+        }
+    }
+
+    /// How long accepting pauses after running out of descriptors.
+    private static let resourceBackoff: Duration = .milliseconds(100)
+
+    private func pauseAccepting() {
+        loop.setInterest(socket.descriptor, events: 0)
+        loop.schedule(after: Self.resourceBackoff) { [weak self] in
+            guard let self, self.active else { return }
+            self.loop.setInterest(self.socket.descriptor, events: SystemCall.epollIn)
         }
     }
 

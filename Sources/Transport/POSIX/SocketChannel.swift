@@ -1,18 +1,5 @@
 import Glibc
 
-/// What a `SocketChannel` reports to the protocol code that owns it, on the loop thread.
-protocol SocketChannelDelegate: AnyObject {
-    /// Bytes arrived from the peer.
-    func channelRead(_ channel: SocketChannel, bytes: [UInt8])
-    /// The peer closed its sending side (read returned 0). Reading stops; the delegate must
-    /// close the channel, possibly after a last write.
-    func channelReadEnded(_ channel: SocketChannel)
-    /// Every queued byte has been handed to the kernel.
-    func channelFlushed(_ channel: SocketChannel)
-    /// The descriptor is closed; called exactly once. `error` is nil for an orderly close.
-    func channelClosed(_ channel: SocketChannel, error: SystemCallError?)
-}
-
 /// A connected socket with an outbound queue, confined to one event loop. It knows nothing
 /// of protocols: it reads, writes, counts buffered bytes and closes (optionally lingering).
 final class SocketChannel: EventLoopHandler {
@@ -48,8 +35,6 @@ final class SocketChannel: EventLoopHandler {
     private var lingerTimer: TimerHandle?
     private var lingerTimeout: Duration = .seconds(2)
 
-    /// How many bytes one `read` may return; also the per-event read budget's unit.
-    private static let readChunkSize = 64 * 1024
     /// Reads per readiness event before yielding to other descriptors (fairness).
     private static let readsPerEvent = 4
 
@@ -136,16 +121,13 @@ final class SocketChannel: EventLoopHandler {
     }
 
     private func readAvailable() {
-        var buffer = [UInt8](repeating: 0, count: Self.readChunkSize)
+        let buffer = loop.readBuffer
         for _ in 0..<Self.readsPerEvent {
             guard wantsRead else { return }
-            let outcome = buffer.withUnsafeMutableBytes { raw in
-                Result { () throws(SystemCallError) in try socket.read(into: raw) }
-            }
             let result: IOResult<Int>
-            switch outcome {
-            case .success(let value): result = value
-            case .failure(let error):
+            do {
+                result = try socket.read(into: buffer)
+            } catch {
                 close(error: error)
                 return
             }
@@ -164,7 +146,7 @@ final class SocketChannel: EventLoopHandler {
                 return
             case .processed(let count):
                 if state == .open {
-                    delegate?.channelRead(self, bytes: Array(buffer[0..<count]))
+                    delegate?.channelRead(self, bytes: Array(UnsafeRawBufferPointer(rebasing: buffer[0..<count])))
                 }
                 if count < buffer.count { return }
             }

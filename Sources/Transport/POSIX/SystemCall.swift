@@ -147,7 +147,9 @@ enum SystemCall {
         return SocketAddress(storage: storage)
     }
 
-    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> IOResult<Int> {
+    static func read(
+        _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer
+    ) throws(SystemCallError) -> IOResult<Int> {
         try retrying("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
 

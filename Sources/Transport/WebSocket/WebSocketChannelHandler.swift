@@ -14,6 +14,10 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
     private var pingTimer: TimerHandle?
     private var activitySincePing = false
     private var awaitingPong = false
+    /// A protocol failure whose close frame waits until the application has taken the
+    /// messages that arrived before it.
+    private var pendingFailure: WebSocketCloseInfo?
+    private var failureTimer: TimerHandle?
     /// Told once the socket is closed (the server uses it to keep its connection count).
     var onClosed: (() -> Void)?
 
@@ -44,7 +48,7 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
     // MARK: application requests
 
     func writeApplicationFrame(_ frame: [UInt8]) {
-        guard machine.state == .open, channel.isOpen else {
+        guard machine.state == .open || pendingFailure != nil, channel.isOpen else {
             connection?.removeOutboundBytes(frame.count)
             return
         }
@@ -93,6 +97,8 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
         machine.connectionEnded()
         loop.cancel(closeTimer)
         loop.cancel(pingTimer)
+        loop.cancel(failureTimer)
+        pendingFailure = nil
         channel.onWritten = nil
         let info = closeInfo ?? WebSocketCloseInfo(
             code: .abnormalClosure, reason: error.map { "\($0)" } ?? "connection closed", initiatedLocally: false)
@@ -140,14 +146,36 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
             channel.closeAfterFlush(linger: lingerTimeout)
             armCloseTimer()
         case .fail(let info, let sendCloseFrame):
-            connection?.markClosing()
             closeInfo = info
-            if sendCloseFrame {
-                writeFrame(.close, WebSocketFrameEncoder.closePayload(code: info.code, reason: ""))
+            guard sendCloseFrame, let connection else {
+                channel.closeAfterFlush(linger: lingerTimeout)
+                armCloseTimer()
+                return
             }
-            channel.closeAfterFlush(linger: lingerTimeout)
-            armCloseTimer()
+            // Nothing more is read. The application may still answer messages it already has
+            // (an echo must come before the close), so the close frame waits until it has taken
+            // them all, or until the close timeout.
+            pendingFailure = info
+            channel.setReadEnabled(false)
+            let handler = LoopBound(self, loop: loop)
+            connection.inbox.finish {
+                handler.loop.execute { handler.value.sendFailureClose() }
+            }
+            failureTimer = loop.schedule(after: configuration.closeTimeout) { [weak self] in
+                self?.sendFailureClose()
+            }
         }
+    }
+
+    private func sendFailureClose() {
+        guard let info = pendingFailure else { return }
+        pendingFailure = nil
+        loop.cancel(failureTimer)
+        guard channel.isOpen else { return }
+        connection?.markClosing()
+        writeFrame(.close, WebSocketFrameEncoder.closePayload(code: info.code, reason: ""))
+        channel.closeAfterFlush(linger: lingerTimeout)
+        armCloseTimer()
     }
 
     /// A peer that never answers, or never reads what is queued, must not keep the connection.

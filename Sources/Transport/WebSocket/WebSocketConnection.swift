@@ -83,8 +83,8 @@ public final class WebSocketConnection: Sendable {
         guard !closing.load(ordering: .acquiring) else { throw WebSocketSendError(code: .closed) }
         let frame = WebSocketFrameEncoder.encode(
             opcode: opcode, payload: payload, maskKey: masksFrames ? WebSocketFrameEncoder.randomMaskKey() : nil)
-        let total = outboundBytes.wrappingAdd(frame.count, ordering: .relaxed).newValue
         guard let handler = handlerSlot.get() else { throw WebSocketSendError(code: .closed) }
+        let total = outboundBytes.wrappingAdd(frame.count, ordering: .relaxed).newValue
         if total > maxOutboundBufferedBytes {
             outboundBytes.wrappingSubtract(frame.count, ordering: .relaxed)
             closing.store(true, ordering: .releasing)

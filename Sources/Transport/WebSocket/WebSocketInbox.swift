@@ -18,6 +18,8 @@ final class WebSocketInbox: Sendable {
         var nextWaiterID: UInt64 = 0
         var finished = false
         var readingPaused = false
+        /// Called once, when a reader first finds the finished buffer empty.
+        var onDrained: (@Sendable () -> Void)?
     }
 
     private let state = Mutex(State())
@@ -54,14 +56,29 @@ final class WebSocketInbox: Sendable {
     }
 
     /// No more messages will come; waiting readers get nil once the buffer is drained.
-    func finish() {
-        let waiters = state.withLock { state -> [Waiter] in
+    /// `onDrained` runs when the application has taken every message (a reader got nil): a
+    /// failing connection waits for that, so replies to earlier messages go out before its close.
+    func finish(onDrained: (@Sendable () -> Void)? = nil) {
+        let (waiters, drained) = state.withLock { state -> ([Waiter], (@Sendable () -> Void)?) in
             state.finished = true
+            if let onDrained { state.onDrained = onDrained }
             let waiters = state.waiters
             state.waiters = []
-            return waiters
+            if waiters.isEmpty { return ([], nil) }
+            let drained = state.onDrained
+            state.onDrained = nil
+            return (waiters, drained)
         }
         for waiter in waiters { waiter.continuation.resume(returning: nil) }
+        drained?()
+    }
+
+    private func takeDrainedCallback() -> (@Sendable () -> Void)? {
+        state.withLock { state in
+            let callback = state.onDrained
+            state.onDrained = nil
+            return callback
+        }
     }
 
     private enum Taken {
@@ -96,6 +113,7 @@ final class WebSocketInbox: Sendable {
             if resume { resumeReading() }
             return message
         case .finished:
+            takeDrainedCallback()?()
             return nil
         case .none:
             break
@@ -122,6 +140,7 @@ final class WebSocketInbox: Sendable {
                     continuation.resume(returning: message)
                 case .finished?, .none?:
                     continuation.resume(returning: nil)
+                    takeDrainedCallback()?()
                 }
             }
         } onCancel: {
@@ -134,27 +153,5 @@ final class WebSocketInbox: Sendable {
             }
             waiter?.continuation.resume(returning: nil)
         }
-    }
-}
-
-/// The messages of one WebSocket connection, in arrival order; the sequence ends when the
-/// connection closes (see `WebSocketConnection.closeInfo` for why). Meant for one consumer.
-public struct WebSocketMessages: AsyncSequence, Sendable {
-    public typealias Element = WebSocketMessage
-
-    let inbox: WebSocketInbox
-
-    /// Pulls the next message; nil once the connection is closed and the buffer is drained,
-    /// or when the waiting task is cancelled.
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        let inbox: WebSocketInbox
-
-        public mutating func next() async -> WebSocketMessage? {
-            await inbox.next()
-        }
-    }
-
-    public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(inbox: inbox)
     }
 }

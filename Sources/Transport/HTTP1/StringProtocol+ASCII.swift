@@ -1,0 +1,15 @@
+/// ASCII-only helpers for header text: HTTP's case-insensitivity and whitespace are ASCII.
+extension StringProtocol {
+    func trimmingASCIIWhitespace() -> String {
+        let bytes = Array(utf8)
+        var start = 0
+        var end = bytes.count
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    func lowercasedASCII() -> String {
+        String(decoding: utf8.map(HTTPHeaders.asciiLower), as: UTF8.self)
+    }
+}

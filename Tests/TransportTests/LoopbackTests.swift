@@ -1,0 +1,290 @@
+import Synchronization
+import Testing
+@testable import Transport
+
+/// Runs `body` against a live server on 127.0.0.1 port 0 and shuts it down afterwards.
+func withServer(
+    configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+    host: String = "127.0.0.1",
+    handler: @escaping HTTPServer.Handler = { request in
+        HTTPResponse(status: 200, contentType: "text/plain", body: "\(request.method) \(request.target) "
+            + String(decoding: request.body, as: UTF8.self))
+    },
+    upgradeHandler: @escaping HTTPServer.UpgradeHandler = { _ in .refuse(HTTPResponse(status: 404)) },
+    _ body: (HTTPServer, Int) async throws -> Void
+) async throws {
+    let server = HTTPServer(configuration: configuration, handler: handler, upgradeHandler: upgradeHandler)
+    let port = try await server.start(host: host, port: 0)
+    #expect(port > 0)
+    do {
+        try await body(server, port)
+    } catch {
+        await server.shutdown()
+        throw error
+    }
+    await server.shutdown()
+    #expect(server.connectionCount == 0)
+}
+
+func shortClientConfiguration() -> HTTPClientConfiguration {
+    var configuration = HTTPClientConfiguration()
+    configuration.requestTimeout = .seconds(5)
+    configuration.connectTimeout = .seconds(5)
+    return configuration
+}
+
+func echoUpgrade(_ request: HTTPRequest) async -> WebSocketUpgradeDecision {
+    guard request.path == "/echo" else { return .refuse(HTTPResponse(status: 403)) }
+    return .accept(subprotocol: "echo") { connection in
+        for await message in connection.messages {
+            switch message {
+            case .text(let text): try? connection.send(text: text)
+            case .binary(let bytes): try? connection.send(binary: bytes)
+            }
+        }
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct LoopbackTests {
+    @Test func keepAliveServesManyRequestsOnOneConnection() async throws {
+        let peers = Mutex<Set<Int>>([])
+        try await withServer(handler: { request in
+            peers.withLock { _ = $0.insert(request.remoteAddress?.port ?? -1) }
+            return HTTPResponse(status: 200, body: Array(request.path.utf8))
+        }) { _, port in
+            let client = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
+            for index in 0..<5 {
+                let response = try await client.get("/r\(index)")
+                #expect(response.status == 200)
+                #expect(response.body == Array("/r\(index)".utf8))
+            }
+            let head = try await client.send(HTTPRequest(method: "HEAD", target: "/h"))
+            #expect(head.body.isEmpty && head.headers["Content-Length"] == "2")
+            await client.close()
+        }
+        #expect(peers.withLock { $0.count } == 1)
+    }
+
+    @Test func pipelinedResponsesComeBackInRequestOrder() async throws {
+        try await withServer(handler: { request in
+            // The first request is the slowest: order must still hold.
+            let delay = Int(request.queryValue("delay") ?? "0") ?? 0
+            try? await Task.sleep(for: .milliseconds(delay))
+            return HTTPResponse(status: 200, body: Array(request.path.utf8))
+        }) { _, port in
+            let client = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
+            let responses = try await client.send([
+                HTTPRequest(method: "GET", target: "/a?delay=150"),
+                HTTPRequest(method: "POST", target: "/b?delay=50", body: Array("x".utf8)),
+                HTTPRequest(method: "GET", target: "/c"),
+            ])
+            #expect(responses.map { String(decoding: $0.body, as: UTF8.self) } == ["/a", "/b", "/c"])
+            await client.close()
+        }
+    }
+
+    @Test func chunkedRequestBodyAndExpectContinue() async throws {
+        try await withServer { _, port in
+            let client = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
+            let raw = "POST /up HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n"
+            let responses = try await client.exchange(raw: Array(raw.utf8), headRequests: [false])
+            #expect(String(decoding: responses[0].body, as: UTF8.self) == "POST /up Wikipedia")
+
+            let head = "POST /c HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"
+            // The interim 100 is skipped by the client; the final answer needs the body.
+            async let final = client.exchange(raw: Array(head.utf8), headRequests: [false])
+            try await Task.sleep(for: .milliseconds(50))
+            _ = try await client.exchange(raw: Array("abc".utf8), headRequests: [])
+            #expect(String(decoding: try await final[0].body, as: UTF8.self) == "POST /c abc")
+            await client.close()
+        }
+    }
+
+    @Test func oversizeBodyIsRefusedBeforeItIsSent() async throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.maxBodySize = 1024
+        try await withServer(configuration: configuration) { _, port in
+            let client = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
+            let head = "POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000\r\n\r\n"
+            let clock = ContinuousClock()
+            let start = clock.now
+            let responses = try await client.exchange(raw: Array(head.utf8), headRequests: [false])
+            #expect(responses[0].status == 413)
+            #expect(responses[0].headers["Connection"] == "close")
+            #expect(clock.now - start < .seconds(2))
+            await client.close()
+        }
+    }
+
+    @Test func malformedRequestsGetTheirStatusOverTheWire() async throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.maxRequestLineLength = 100
+        let cases: [(String, Int)] = [
+            ("GET /\(String(repeating: "a", count: 200)) HTTP/1.1\r\nHost: t\r\n\r\n", 414),
+            ("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost: t\r\n" + String(repeating: "X-A: b\r\n", count: 101) + "\r\n", 431),
+            ("GET /ws HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 7\r\n\r\n", 426),
+        ]
+        try await withServer(configuration: configuration) { _, port in
+            for (request, status) in cases {
+                let client = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
+                let responses = try await client.exchange(raw: Array(request.utf8), headRequests: [false])
+                #expect(responses[0].status == status)
+                await client.close()
+            }
+        }
+    }
+
+    @Test func slowHeadersTimeOutWithoutStarvingOthers() async throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.headerReadTimeout = .milliseconds(300)
+        try await withServer(configuration: configuration) { _, port in
+            let slow = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
+            let clock = ContinuousClock()
+            let start = clock.now
+            async let answer = slow.exchange(raw: Array("GET / HTTP/1.1\r\n".utf8), headRequests: [false])
+            // Trickling bytes must not extend the deadline, and others are served meanwhile.
+            let other = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
+            for index in 0..<5 {
+                _ = try? await slow.exchange(raw: Array("X-\(index): y\r\n".utf8), headRequests: [])
+                #expect(try await other.get("/fast").status == 200)
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let responses = try await answer
+            #expect(responses[0].status == 408)
+            #expect(clock.now - start < .seconds(2))
+            await slow.close()
+            await other.close()
+        }
+    }
+
+    @Test func idleConnectionsAreClosed() async throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.idleTimeout = .milliseconds(200)
+        try await withServer(configuration: configuration) { server, port in
+            let client = try await HTTPClient.connect(port: port, configuration: shortClientConfiguration())
+            #expect(try await client.get("/").status == 200)
+            try await Task.sleep(for: .milliseconds(600))
+            await #expect(throws: TransportError.self) { _ = try await client.get("/again") }
+            #expect(server.connectionCount == 0)
+        }
+    }
+
+    @Test func webSocketEchoAndCloseHandshake() async throws {
+        try await withServer(upgradeHandler: echoUpgrade) { _, port in
+            let socket = try await WebSocketClient.connect(
+                port: port, target: "/echo", subprotocols: ["other", "echo"],
+                clientConfiguration: shortClientConfiguration())
+            #expect(socket.subprotocol == "echo")
+            let big = (0..<200_000).map { UInt8($0 % 251) }
+            try socket.send(text: "héllo")
+            try socket.send(binary: big)
+            try socket.ping(payload: [1])
+            var iterator = socket.messages.makeAsyncIterator()
+            #expect(await iterator.next() == .text("héllo"))
+            #expect(await iterator.next() == .binary(big))
+            let info = await socket.close(code: .normal, reason: "done")
+            #expect(info.code == .normal)
+            #expect(await iterator.next() == nil)
+            #expect(throws: WebSocketSendError.self) { try socket.send(text: "late") }
+        }
+    }
+
+    @Test func serverCloseCodesReachTheClient() async throws {
+        let serverSaw = Mutex<WebSocketCloseInfo?>(nil)
+        try await withServer(upgradeHandler: { request in
+            .accept { connection in
+                if request.path == "/bye" {
+                    await connection.close(code: WebSocketCloseCode(rawValue: 4001), reason: "bye")
+                    return
+                }
+                for await _ in connection.messages {}
+                let info = await connection.closed()
+                serverSaw.withLock { $0 = info }
+            }
+        }) { _, port in
+            let bye = try await WebSocketClient.connect(port: port, target: "/bye")
+            for await _ in bye.messages {}
+            let info = await bye.closed()
+            #expect(info.code.rawValue == 4001 && info.reason == "bye" && !info.initiatedLocally)
+
+            let client = try await WebSocketClient.connect(port: port, target: "/stay")
+            await client.close(code: .normal)
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(serverSaw.withLock { $0?.code } == .normal)
+        }
+    }
+
+    @Test func refusedUpgradeFailsTheClient() async throws {
+        try await withServer(upgradeHandler: echoUpgrade) { _, port in
+            await #expect(throws: TransportError.self) {
+                _ = try await WebSocketClient.connect(port: port, target: "/forbidden")
+            }
+        }
+    }
+
+    @Test func shutdownClosesWebSocketsWith1001() async throws {
+        let server = HTTPServer(handler: { _ in HTTPResponse(status: 200) }, upgradeHandler: echoUpgrade)
+        let port = try await server.start(port: 0)
+        let socket = try await WebSocketClient.connect(port: port, target: "/echo")
+        try socket.send(text: "ping")
+        var iterator = socket.messages.makeAsyncIterator()
+        #expect(await iterator.next() == .text("ping"))
+        await server.shutdown(closeCode: .goingAway)
+        let info = await socket.closed()
+        #expect(info.code == .goingAway)
+        #expect(server.connectionCount == 0)
+        await #expect(throws: TransportError.self) { _ = try await HTTPClient.connect(port: port) }
+    }
+
+    @Test func slowReaderIsClosedWith1008() async throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.webSocket.maxOutboundBufferedBytes = 256 * 1024
+        let sendFailure = Mutex<WebSocketSendError?>(nil)
+        let chunk = [UInt8](repeating: 42, count: 64 * 1024)
+        try await withServer(configuration: configuration, upgradeHandler: { _ in
+            .accept { connection in
+                for _ in 0..<2_000 {
+                    do throws(WebSocketSendError) {
+                        try connection.send(binary: chunk)
+                    } catch {
+                        sendFailure.withLock { $0 = error }
+                        break
+                    }
+                    // Yield now and then so the loop thread and the client can make progress.
+                    await Task.yield()
+                }
+                _ = await connection.closed()
+            }
+        }) { _, port in
+            var clientConfiguration = WebSocketConfiguration()
+            clientConfiguration.maxInboundBufferedBytes = 64 * 1024
+            clientConfiguration.maxMessageSize = 1024 * 1024
+            let socket = try await WebSocketClient.connect(port: port, target: "/", configuration: clientConfiguration)
+            // Do not read until the server has given up on us.
+            for _ in 0..<200 where sendFailure.withLock({ $0 }) == nil {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(sendFailure.withLock { $0?.code } == .outboundBufferLimitExceeded)
+            var received = 0
+            for await message in socket.messages {
+                if case .binary(let bytes) = message { received += bytes.count }
+            }
+            #expect(received > 0)
+            #expect(socket.closeInfo?.code == .policyViolation)
+        }
+    }
+
+    @Test func ipv6Loopback() async throws {
+        try await withServer(host: "::1") { server, port in
+            #expect(server.localAddresses.first?.description == "[::1]:\(port)")
+            let client = try await HTTPClient.connect(
+                host: "::1", port: port, configuration: shortClientConfiguration())
+            #expect(try await client.get("/six").status == 200)
+            await client.close()
+        }
+    }
+}
