@@ -355,7 +355,15 @@ public actor JobSupervisor {
         let commit = ChunkCommit(chunkIndex: chunkIndex, startOffset: startOffset, outcomes: outcomes, seq: seq)
         // why: reserve the seq before the await so a state change made meanwhile gets the next one
         jobs[id]?.checkpoint.seq = seq
-        try await store.recordChunk(jobId: id, commit)
+        do {
+            try await store.recordChunk(jobId: id, commit)
+        } catch {
+            // why: the reserved seq must still be published, or every later event of the job waits for it forever
+            if let current = jobs[id] {
+                ready(id, JobUpdate(kind: .progress, at: clock.now, job: snapshot(current, seq: seq)))
+            }
+            throw error
+        }
         guard var current = jobs[id] else { return }
         current.checkpoint.cursor = startOffset + commit.count
         current.checkpoint.chunks = chunkIndex + 1
