@@ -406,7 +406,10 @@ public actor JobSupervisor {
                 try? transition(id, .stopped)
             } else {
                 let delay = configuration.retry.backoff(beforeRetry: restarts)
+                // why: the job still owns its run slot while it waits to restart
+                running.insert(id)
                 try? await clock.sleep(until: clock.now.addingTimeInterval(delay))
+                running.remove(id)
                 guard lifecycle == .running, let current = jobs[id] else { return }
                 switch current.machine.state {
                 case .running: startRunner(id)
