@@ -408,7 +408,8 @@ public actor JobSupervisor {
                 let delay = configuration.retry.backoff(beforeRetry: restarts)
                 // why: the job still owns its run slot while it waits to restart
                 running.insert(id)
-                try? await clock.sleep(until: clock.now.addingTimeInterval(delay))
+                // why: a job waiting to restart is at a chunk boundary, so a pause or cancel must wake it
+                await entry.stop.sleep(until: clock.now.addingTimeInterval(delay), on: clock)
                 running.remove(id)
                 guard lifecycle == .running, let current = jobs[id] else { return }
                 switch current.machine.state {
