@@ -51,7 +51,7 @@ struct PauseResumeCancelTests {
         gate.release()
         #expect(await h.drive(job.id) == .succeeded)
         #expect(h.operation.appliedItems(of: job.id) == ids)
-        let states = h.supervisor.broadcaster.replay(jobId: job.id, after: 0)?.filter { $0.kind == .state }
+        let states = await h.finishedHistory(job.id)?.filter { $0.kind == .state }
             .map(\.job.state)
         #expect(states?.contains(.paused) == false)
         #expect(states == [.running, .pausing, .running, .succeeded])

@@ -36,8 +36,7 @@ struct RunnerRestartTests {
         #expect(h.log.all.filter { $0.contains("runner crashed") }.count == 2)
 
         // the failed commits must not leave a hole in the job's event sequence
-        #expect(await eventually { h.supervisor.broadcaster.replay(jobId: job.id, after: 0)?.last?.kind == .finished })
-        let events = try #require(h.supervisor.broadcaster.replay(jobId: job.id, after: 0))
+        let events = try #require(await h.finishedHistory(job.id))
         #expect(events.map(\.seq) == Array(1...events.count))
         #expect(events.last?.kind == .finished)
         #expect(events.filter { $0.kind == .finished }.count == 1)
@@ -75,10 +74,7 @@ struct RunnerRestartTests {
         let again = try await h.create(ids)
         #expect(await h.drive(again.id) == .succeeded)
 
-        #expect(await eventually {
-            h.supervisor.broadcaster.replay(jobId: doomed.id, after: 0)?.last?.kind == .finished
-        })
-        let events = try #require(h.supervisor.broadcaster.replay(jobId: doomed.id, after: 0))
+        let events = try #require(await h.finishedHistory(doomed.id))
         #expect(events.map(\.seq) == Array(1...events.count))
         #expect(events.filter { $0.kind == .finished }.map(\.job.state) == [.failed])
     }

@@ -91,6 +91,16 @@ struct Harness {
     }
 }
 
+extension Harness {
+    /// Every event of the job from the broadcaster's history, once its `finished` event is out (events are
+    /// published after their durable write, so they may trail the state the supervisor reports).
+    func finishedHistory(_ id: String) async -> [JobUpdate]? {
+        let broadcaster = supervisor.broadcaster
+        guard await eventually({ broadcaster.replay(jobId: id, after: 0)?.last?.kind == .finished }) else { return nil }
+        return broadcaster.replay(jobId: id, after: 0)
+    }
+}
+
 /// Runs `body`, expecting a `JobError`, and returns it (nil, recorded as an issue, when nothing was thrown).
 func expectJobError(_ body: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation)
     async -> JobError? {
