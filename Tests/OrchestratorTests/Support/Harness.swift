@@ -94,10 +94,12 @@ struct Harness {
 extension Harness {
     /// Every event of the job from the broadcaster's history, once its `finished` event is out (events are
     /// published after their durable write, so they may trail the state the supervisor reports).
-    func finishedHistory(_ id: String) async -> [JobUpdate]? {
+    func finishedHistory(_ id: String, after seq: Int = 0) async -> [JobUpdate]? {
         let broadcaster = supervisor.broadcaster
-        guard await eventually({ broadcaster.replay(jobId: id, after: 0)?.last?.kind == .finished }) else { return nil }
-        return broadcaster.replay(jobId: id, after: 0)
+        guard await eventually({ broadcaster.replay(jobId: id, after: seq)?.last?.kind == .finished }) else {
+            return nil
+        }
+        return broadcaster.replay(jobId: id, after: seq)
     }
 }
 
