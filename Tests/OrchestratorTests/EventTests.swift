@@ -2,16 +2,24 @@ import Foundation
 import Orchestrator
 import Testing
 
-/// A job update with a made-up snapshot (built through the snapshot's public Codable form).
+/// A made-up snapshot, built once through the snapshot's public Codable form.
+private let template: JobSnapshot = {
+    let json = """
+    {"id":"job_t","kind":"test.touch","state":"running","selection":{"entity":"things"},"params":{},
+     "createdBy":"t","createdAt":0,"chunkSize":10,"seq":1,
+     "progress":{"total":1000,"processed":0,"succeeded":0,"failed":0,"skipped":0,"percent":0,"itemsPerSecond":0}}
+    """
+    return try! JSONDecoder().decode(JobSnapshot.self, from: Data(json.utf8))
+}()
+
+/// A job update of `jobId` with `seq`.
 private func update(_ jobId: String, _ seq: Int, _ kind: JobUpdate.Kind, state: JobState = .running,
                     processed: Int = 0) throws -> JobUpdate {
-    let json = """
-    {"id":"\(jobId)","kind":"test.touch","state":"\(state.rawValue)","selection":{"entity":"things"},"params":{},
-     "createdBy":"t","createdAt":0,"chunkSize":10,"seq":\(seq),
-     "progress":{"total":1000,"processed":\(processed),"succeeded":\(processed),"failed":0,"skipped":0,
-                 "percent":0,"itemsPerSecond":0}}
-    """
-    let snapshot = try JSONDecoder().decode(JobSnapshot.self, from: Data(json.utf8))
+    var snapshot = template
+    snapshot.id = jobId
+    snapshot.seq = seq
+    snapshot.state = state
+    snapshot.progress = JobProgress(total: 1000, processed: processed, succeeded: processed)
     return JobUpdate(kind: kind, at: Date(timeIntervalSince1970: 0), job: snapshot)
 }
 

@@ -152,4 +152,36 @@ struct RecoveryTests {
         for id in ["job_1", "job_2", "job_3"] { #expect(await h.drive(id) == .succeeded) }
         #expect(h.operation.calls.map(\.jobId) == ["job_1", "job_2", "job_3"])
     }
+
+    @Test("shutdown stops runners at a chunk boundary and keeps them running in the store; a new supervisor resumes")
+    func shutdownThenRecover() async throws {
+        let h = Harness()
+        let ids = itemIds("sd", 40)
+        let gate = h.operation.block(chunkContaining: ids[10])
+        defer { gate.release() }
+        let job = try await h.create(ids, chunkSize: 10)
+        #expect(await eventually { gate.hasEntered })
+        let shutdown = Task { await h.supervisor.shutdown() }
+        let refusing = await eventually {
+            do { _ = try await h.supervisor.pause("job_none") } catch let error as JobError {
+                return error.code == .shuttingDown
+            } catch {}
+            return false
+        }
+        #expect(refusing)
+        gate.release()
+        await shutdown.value
+        #expect(await h.state(job.id) == .running, "a shutdown is not a pause: the job resumes at the next start")
+        #expect(h.operation.calls(of: job.id).map(\.startOffset) == [0, 10], "stopped at the boundary")
+        let refused = await expectJobError { _ = try await h.create(itemIds("late", 1)) }
+        #expect(refused?.code == .shuttingDown)
+        let stored = try #require(await h.store.checkpoint(of: job.id))
+        #expect(stored.cursor == 20 && stored.state == .running)
+
+        let next = Harness(store: h.store)
+        #expect(await next.supervisor.recover().isEmpty)
+        #expect(await next.drive(job.id) == .succeeded)
+        #expect(next.operation.calls(of: job.id).map(\.startOffset) == [20, 30])
+        #expect(try #require(await next.supervisor.job(job.id)).progress.succeeded == 40)
+    }
 }
