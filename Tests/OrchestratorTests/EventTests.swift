@@ -212,4 +212,55 @@ struct EventTests {
         let replayed = try #require(events.replay(jobId: "a", after: 1_500))
         #expect(replayed.map(\.seq) == Array(1_501...2_500))
     }
+
+    @Test("the subscription buffer matches a simple model over many publishes and reads (with compaction)",
+          arguments: [1, 2, 3])
+    func bufferMatchesModel(seed: UInt64) async throws {
+        var random = SplitMix(seed: seed)
+        let events = broadcaster(maxPending: 100_000)
+        let subscription = events.subscribe()
+        var model: [JobUpdate] = []
+        var seqs: [String: Int] = [:]
+        var read = 0
+        for _ in 0..<6_000 {
+            if random.next() % 2 == 0, !model.isEmpty {
+                let expected = model.removeFirst()
+                let actual = await subscription.next()
+                if actual != expected {
+                    let got = actual.map { "\($0.seq) of \($0.jobId)" } ?? "nil"
+                    Issue.record(Comment(rawValue: "read \(got), expected \(expected.seq) of \(expected.jobId)"))
+                    return
+                }
+                read += 1
+                continue
+            }
+            let job = ["a", "b", "c"][Int(random.next() % 3)]
+            let seq = seqs[job, default: 0] + 1
+            seqs[job] = seq
+            let kind: JobUpdate.Kind = random.next() % 4 == 0 ? .state : .progress
+            let event = try update(job, seq, kind)
+            if kind == .progress { model.removeAll { $0.jobId == job && $0.kind == .progress } }
+            model.append(event)
+            events.publish(event)
+            if subscription.pendingCount != model.count {
+                Issue.record(Comment(rawValue: "\(subscription.pendingCount) pending, the model has \(model.count)"))
+                return
+            }
+        }
+        #expect(subscription.drain() == model)
+        #expect(read > 1_024, "enough reads to compact the buffer")
+    }
+}
+
+/// A small seeded generator so the model test is the same on every run.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
