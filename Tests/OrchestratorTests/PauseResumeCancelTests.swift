@@ -8,7 +8,7 @@ struct PauseResumeCancelTests {
     func pauseAtBoundaryThenResume() async throws {
         let h = Harness()
         let ids = itemIds("p", 50)
-        let gate = h.operation.block(chunkContaining: ids[20])
+        let gate = h.operation.block(chunkIndex: 2)
         let job = try await h.create(ids, chunkSize: 10)
         #expect(await eventually { gate.hasEntered })
 

@@ -87,7 +87,7 @@ struct ThrottleAndRetryTests {
         retry.chunkAttempts = 3
         let h = Harness(retry: retry)
         let ids = itemIds("b", 30)
-        h.operation.failChunk(containing: ids[10], times: 2)
+        h.operation.failChunk(index: 1, times: 2)
         let job = try await h.create(ids, chunkSize: 10)
 
         #expect(await eventually { h.clock.sleeperCount > 0 })

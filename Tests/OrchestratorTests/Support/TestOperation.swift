@@ -36,10 +36,14 @@ final class TestOperation: BulkOperation {
         var recorded: [Key: [ItemOutcome]] = [:]
         /// A chunk containing the item throws this many more times.
         var throwsLeft: [String: Int] = [:]
+        /// A chunk with this index (of any job) throws this many more times.
+        var throwsLeftByIndex: [Int: Int] = [:]
         /// Items that come back as failed outcomes, with reasons.
         var failingItems: [String: String] = [:]
         /// A chunk containing the item waits at the gate (once).
         var gates: [String: Gate] = [:]
+        /// The next chunk with this index (of any job) waits at the gate.
+        var gatesByIndex: [Int: Gate] = [:]
     }
 
     let descriptor: OperationDescriptor
@@ -61,6 +65,18 @@ final class TestOperation: BulkOperation {
     /// The chunk containing `item` throws on its next `times` attempts.
     func failChunk(containing item: String, times: Int) {
         state.withLock { $0.throwsLeft[item] = times }
+    }
+
+    /// Chunk number `index` (of whichever job reaches it) throws on its next `times` attempts.
+    func failChunk(index: Int, times: Int) {
+        state.withLock { $0.throwsLeftByIndex[index] = times }
+    }
+
+    /// The next chunk number `index` (of whichever job reaches it first) waits at the returned gate.
+    func block(chunkIndex index: Int) -> Gate {
+        let gate = Gate()
+        state.withLock { $0.gatesByIndex[index] = gate }
+        return gate
     }
 
     /// `item` comes back as a failed outcome with `reason`.
@@ -108,6 +124,7 @@ final class TestOperation: BulkOperation {
                         itemIds: chunk.itemIds, at: clock?.now)
         let gate: Gate? = state.withLock { state in
             state.calls.append(call)
+            if let gate = state.gatesByIndex.removeValue(forKey: chunk.chunkIndex) { return gate }
             for item in chunk.itemIds {
                 if let gate = state.gates.removeValue(forKey: item) { return gate }
             }
@@ -115,6 +132,10 @@ final class TestOperation: BulkOperation {
         }
         if let gate { await gate.pass() }
         return try state.withLock { state in
+            if let left = state.throwsLeftByIndex[chunk.chunkIndex], left > 0 {
+                state.throwsLeftByIndex[chunk.chunkIndex] = left - 1
+                throw InjectedChunkError(item: chunk.itemIds[0])
+            }
             for item in chunk.itemIds {
                 if let left = state.throwsLeft[item], left > 0 {
                     state.throwsLeft[item] = left - 1
