@@ -10,7 +10,8 @@ struct AdmissionTests {
         let universe = itemIds("u", 12)
         let h = Harness(selectionLimit: 10, universe: universe)
         let request = byFilter
-            ? JobRequest(kind: "test.touch", selection: Selection(entity: "things", filter: ["prefix": "u"], exclude: ["u-0000"]),
+            ? JobRequest(kind: "test.touch",
+                         selection: Selection(entity: "things", filter: ["prefix": "u"], exclude: ["u-0000"]),
                          createdBy: "t")
             : Harness.request(itemIds("u", 11))
         let error = await expectJobError { _ = try await h.supervisor.create(request) }
@@ -47,8 +48,8 @@ struct AdmissionTests {
             (JobRequest(kind: "test.touch", selection: Selection(entity: "things", filter: ["prefix": "nothing"]),
                         createdBy: "t"), .validationFailed, nil),
             (Harness.request(["a"], kind: "no.such.kind"), .badRequest, "kind"),
-            (JobRequest(kind: "test.touch", selection: Selection(entity: "things", ids: ["a"]), params: ["invalid": true],
-                        createdBy: "t"), .validationFailed, "field"),
+            (JobRequest(kind: "test.touch", selection: Selection(entity: "things", ids: ["a"]),
+                        params: ["invalid": true], createdBy: "t"), .validationFailed, "field"),
             (Harness.request(["a"], chunkSize: 0), .validationFailed, "field"),
             (Harness.request(["a"], chunkSize: 10_001), .validationFailed, "field"),
             (Harness.request(["a"], maxItemsPerSecond: 0), .validationFailed, "field"),
@@ -59,7 +60,9 @@ struct AdmissionTests {
             #expect(error?.code == code)
             if let detail { #expect(error?.details[detail] != nil, "\(code) carries details.\(detail)") }
         }
-        let unknown = await expectJobError { _ = try await h.supervisor.create(Harness.request(["a"], kind: "no.such.kind")) }
+        let unknown = await expectJobError {
+            _ = try await h.supervisor.create(Harness.request(["a"], kind: "no.such.kind"))
+        }
         #expect(unknown?.details["kind"] == .string("no.such.kind"))
         let preview = await expectJobError { _ = try await h.supervisor.preview(Harness.request([])) }
         #expect(preview?.code == .validationFailed)

@@ -125,7 +125,8 @@ struct EventTests {
         let ofB = drained.filter { $0.jobId == "b" }
         #expect(ofA.filter { $0.kind != .progress }.map(\.seq) == statesA, "every state event kept, in order")
         #expect(ofA.map(\.seq) == ofA.map(\.seq).sorted(), "one job's events stay in seq order")
-        #expect(ofA.filter { $0.kind == .progress }.map(\.seq) == [seqA - 2], "the newest, before the last state change")
+        #expect(ofA.filter { $0.kind == .progress }.map(\.seq) == [seqA - 2],
+                "the newest, before the last state change")
         #expect(ofB.map(\.seq) == [seqB], "only the newest progress of b")
         #expect(ofB.first?.job.progress.processed == seqB)
         #expect(drained.count == 9)

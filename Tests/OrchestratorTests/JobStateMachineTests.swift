@@ -110,7 +110,8 @@ struct JobStateMachineTests {
             for event in allEvents {
                 var machine = JobStateMachine(state: state)
                 guard case .success(let actions) = machine.handle(event) else { continue }
-                #expect(actions.contains(.finish) == machine.state.isTerminal, "\(state) --\(event.name)-> \(machine.state)")
+                #expect(actions.contains(.finish) == machine.state.isTerminal,
+                        "\(state) --\(event.name)-> \(machine.state)")
             }
         }
     }

@@ -109,7 +109,8 @@ struct PauseResumeCancelTests {
             id = try await h.supervisor.create(Harness.request(ids, requiresApproval: true)).id
             if start == .cancelled { _ = try await h.supervisor.cancel(id) }
         case .scheduled:
-            id = try await h.supervisor.create(Harness.request(ids, scheduledFor: h.clock.now.addingTimeInterval(60))).id
+            let at = h.clock.now.addingTimeInterval(60)
+            id = try await h.supervisor.create(Harness.request(ids, scheduledFor: at)).id
         case .queued:
             let other = itemIds("other", 5)
             blocker = h.operation.block(chunkContaining: other[0])

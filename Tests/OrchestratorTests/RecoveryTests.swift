@@ -48,7 +48,8 @@ struct RecoveryTests {
             Stored(id: "job_Q", state: .queued, items: que, createdAt: 3),
             Stored(id: "job_PG", state: .pausing, items: pg, cursor: 10, createdAt: 4),
             Stored(id: "job_C", state: .cancelling, items: can, cursor: 10, createdAt: 5),
-            Stored(id: "job_S", state: .scheduled, items: sch, createdAt: 6, scheduledFor: h.clock.now.addingTimeInterval(60)),
+            Stored(id: "job_S", state: .scheduled, items: sch, createdAt: 6,
+                   scheduledFor: h.clock.now.addingTimeInterval(60)),
             Stored(id: "job_A", state: .awaitingApproval, items: apr, createdAt: 7),
             Stored(id: "job_T", state: .succeeded, items: itemIds("t", 5), cursor: 5, createdAt: 0),
         ], into: h)

@@ -108,7 +108,11 @@ struct RunnerRestartTests {
         let job = try await h.create(ids, chunkSize: 10)
         #expect(await eventually { h.clock.sleeperCount > 0 })
         let now = h.clock.now
-        if target == .paused { _ = try await h.supervisor.pause(job.id) } else { _ = try await h.supervisor.cancel(job.id) }
+        if target == .paused {
+            _ = try await h.supervisor.pause(job.id)
+        } else {
+            _ = try await h.supervisor.cancel(job.id)
+        }
         #expect(await h.waitFor(job.id, target))
         #expect(h.clock.now == now)
         #expect(h.operation.calls(of: job.id).count == 1)
@@ -131,9 +135,12 @@ struct RunnerRestartTests {
         let store = InMemoryJobStore()
         let clock = ManualJobClock()
         let broken = BrokenOperation()
-        let supervisor = JobSupervisor(configuration: { var c = JobSupervisor.Configuration(); c.retry = retry; return c }(),
-                                       store: store, operations: [broken], clock: clock, log: { _ in })
-        let job = try await supervisor.create(JobRequest(kind: "test.broken", selection: Selection(entity: "x", ids: ["1", "2"]),
+        var configuration = JobSupervisor.Configuration()
+        configuration.retry = retry
+        let supervisor = JobSupervisor(configuration: configuration, store: store, operations: [broken], clock: clock,
+                                       log: { _ in })
+        let job = try await supervisor.create(JobRequest(kind: "test.broken",
+                                                         selection: Selection(entity: "x", ids: ["1", "2"]),
                                                          createdBy: "t"))
         #expect(await eventually { await supervisor.job(job.id)?.state == .failed })
         #expect(await supervisor.job(job.id)?.error?.contains("returned 1 outcomes for 2 items") == true)

@@ -67,7 +67,11 @@ struct ThrottleAndRetryTests {
         let job = try await h.create(ids, maxItemsPerSecond: 10)
         #expect(await eventually { h.clock.sleeperCount > 0 })
         let now = h.clock.now
-        if target == .paused { _ = try await h.supervisor.pause(job.id) } else { _ = try await h.supervisor.cancel(job.id) }
+        if target == .paused {
+            _ = try await h.supervisor.pause(job.id)
+        } else {
+            _ = try await h.supervisor.cancel(job.id)
+        }
         #expect(await h.waitFor(job.id, target))
         #expect(h.clock.now == now)
         #expect(h.clock.sleeperCount == 0, "the throttle sleep was abandoned")
