@@ -24,6 +24,7 @@ extension JobSupervisor {
         }
         intact.sort { $0.0.createdAt < $1.0.createdAt }
         var toStart: [String] = []
+        var toQueue: [String] = []
         for (definition, checkpoint) in intact {
             let state = checkpoint.state
             var ids: [String]?
@@ -49,13 +50,16 @@ extension JobSupervisor {
             case .paused:
                 locks.restore(definition.id, items: ids ?? [])
             case .queued:
-                requeue(definition.id)
+                // why: only after every holder's locks are back, or a queued job could take items a later
+                // running or paused job holds
+                toQueue.append(definition.id)
             case .scheduled:
                 rearmSchedule(definition.id)
             default:
                 break
             }
         }
+        for id in toQueue { requeue(id) }
         for id in toStart { restartRecovered(id) }
         pumpQueue()
         return problems

@@ -355,7 +355,15 @@ public actor JobSupervisor {
         let commit = ChunkCommit(chunkIndex: chunkIndex, startOffset: startOffset, outcomes: outcomes, seq: seq)
         // why: reserve the seq before the await so a state change made meanwhile gets the next one
         jobs[id]?.checkpoint.seq = seq
-        try await store.recordChunk(jobId: id, commit)
+        do {
+            try await store.recordChunk(jobId: id, commit)
+        } catch {
+            // why: the reserved seq must still be published, or every later event of the job waits for it forever
+            if let current = jobs[id] {
+                ready(id, JobUpdate(kind: .progress, at: clock.now, job: snapshot(current, seq: seq)))
+            }
+            throw error
+        }
         guard var current = jobs[id] else { return }
         current.checkpoint.cursor = startOffset + commit.count
         current.checkpoint.chunks = chunkIndex + 1
@@ -398,7 +406,11 @@ public actor JobSupervisor {
                 try? transition(id, .stopped)
             } else {
                 let delay = configuration.retry.backoff(beforeRetry: restarts)
-                try? await clock.sleep(until: clock.now.addingTimeInterval(delay))
+                // why: the job still owns its run slot while it waits to restart
+                running.insert(id)
+                // why: a job waiting to restart is at a chunk boundary, so a pause or cancel must wake it
+                await entry.stop.sleep(until: clock.now.addingTimeInterval(delay), on: clock)
+                running.remove(id)
                 guard lifecycle == .running, let current = jobs[id] else { return }
                 switch current.machine.state {
                 case .running: startRunner(id)

@@ -12,8 +12,12 @@ public struct SystemJobClock: JobClock {
     public init() {}
     public var now: Date { Date() }
     public func sleep(until deadline: Date) async throws {
-        let seconds = deadline.timeIntervalSinceNow
-        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+        // why: a far deadline (a schedule years ahead) overflows UInt64 nanoseconds, so sleep at most a day at a time
+        var seconds = deadline.timeIntervalSinceNow
+        while seconds > 0 {
+            try await Task.sleep(nanoseconds: UInt64(min(seconds, 86_400) * 1_000_000_000))
+            seconds = deadline.timeIntervalSinceNow
+        }
         try Task.checkCancellation()
     }
 }
