@@ -52,7 +52,13 @@ public enum BulkOpsServer {
                                startedAt: Date(), isShuttingDown: { shutdown.isSet })
         let upgrades = StreamUpgrade(router: router, supervisor: supervisor, echo: configuration.webSocketEcho,
                                      allowedOrigins: configuration.allowedOrigins, version: version)
-        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: { await router.handle($0) },
+        var http = HTTPServerConfiguration()
+        if configuration.webSocketEcho {
+            // why: the conformance suite echoes 16 MiB messages; the stream's own messages stay far smaller
+            http.webSocket.maxOutboundBufferedBytes = max(http.webSocket.maxOutboundBufferedBytes,
+                                                         2 * http.webSocket.maxMessageSize + 1_024)
+        }
+        let server = HTTPServer(configuration: http, handler: { await router.handle($0) },
                                 upgradeHandler: { await upgrades.decide($0) })
         let port = try await server.start(host: configuration.host, port: configuration.port)
         let shownHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
