@@ -22,7 +22,7 @@ extension JobSupervisor {
                 if let definition { adoptFailed(definition, reason: reason) }
             }
         }
-        intact.sort { $0.0.createdAt < $1.0.createdAt }
+        intact.sort { ($0.0.createdAt, $0.0.id) < ($1.0.createdAt, $1.0.id) }
         var toStart: [String] = []
         var toQueue: [String] = []
         for (definition, checkpoint) in intact {
@@ -60,6 +60,7 @@ extension JobSupervisor {
             }
         }
         for id in toQueue { requeue(id) }
+        sortCreationOrder()
         for id in toStart { restartRecovered(id) }
         pumpQueue()
         return problems

@@ -31,6 +31,9 @@ public actor JobSupervisor {
         var lastRate: Double = 0
         var outbox: [Int: JobUpdate] = [:]
         var published: Int
+        /// The job's latest state write; each waits for the one before, so the store sees them in order and the
+        /// store is closed only after the last.
+        var stateWrites: Task<Void, Never>?
     }
 
     public let configuration: Configuration
@@ -136,6 +139,13 @@ public actor JobSupervisor {
         guard lifecycle == .running else { throw JobError(.shuttingDown, "the server is shutting down") }
         let id = JobIdentifier.make(at: now)
         // why: no await between the conflict check and taking the locks, so two creates cannot both win
+        if let conflict = locks.conflict(for: ids), !request.queueOnConflict {
+            throw JobError(.conflict, "\(conflict.count) selected items are held by other jobs", details: [
+                "jobs": .array(conflict.jobs.map { .string($0) }),
+                "items": .array(conflict.items.map { .string($0) }),
+                "count": .number(Double(conflict.count)),
+            ])
+        }
         if initial == .queued {
             if let conflict = locks.conflict(for: ids) {
                 if !request.queueOnConflict {
@@ -451,6 +461,14 @@ public actor JobSupervisor {
 
     func pumpQueue() { pump() }
 
+    func sortCreationOrder() {
+        creationOrder.sort { left, right in
+            let a = jobs[left]?.definition.createdAt ?? .distantPast
+            let b = jobs[right]?.definition.createdAt ?? .distantPast
+            return (a, left) < (b, right)
+        }
+    }
+
     func beginShutdown() -> [Task<Void, Never>] {
         lifecycle = .shuttingDown
         var tasks: [Task<Void, Never>] = []
@@ -478,7 +496,9 @@ public actor JobSupervisor {
         }
         let checkpoint = entry.checkpoint
         let store = self.store
-        Task { [weak self] in
+        let previous = entry.stateWrites
+        jobs[id]?.stateWrites = Task { [weak self] in
+            await previous?.value
             do { try await store.recordState(jobId: id, checkpoint) } catch {
                 self?.log("job \(id): could not record state \(checkpoint.state.rawValue): \(error)")
             }
