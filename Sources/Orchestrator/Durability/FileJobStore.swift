@@ -41,7 +41,7 @@ public actor FileJobStore: JobStore {
     public func create(_ definition: JobDefinition, itemIds: [String], checkpoint: JobCheckpoint) throws {
         let path = folder(definition.id)
         try AtomicFile.createDirectory(path)
-        try AtomicFile.write(try JSONCoding.encoder.encode(itemIds), to: path + "/items.json")
+        try AtomicFile.write(ItemListFile.encode(itemIds), to: path + "/items.json")
         let store = try record(definition.id)
         try store.commit([.state(checkpoint)])
         try store.sync()
