@@ -21,6 +21,8 @@ struct JobRecord: JournaledState {
     mutating func apply(_ change: Change) {
         switch change {
         case .chunk(let commit):
+            // why: the seq was published even for a re-offered chunk, so it must never go back
+            checkpoint.seq = max(checkpoint.seq, commit.seq)
             // why: a chunk is applied exactly once; a record for an offset already passed is a duplicate
             guard commit.startOffset == checkpoint.cursor else { return }
             checkpoint.cursor = commit.startOffset + commit.count
