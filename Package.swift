@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "bulkops", targets: ["bulkops"]),
         .executable(name: "bulkops-engine-bench", targets: ["EngineBenchmark"]),
+        .executable(name: "bulkops-bench", targets: ["BulkopsBench"]),
     ],
     targets: [
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
@@ -22,6 +23,8 @@ let package = Package(
         .executableTarget(name: "bulkops", dependencies: ["Server"], swiftSettings: strict),
         .executableTarget(name: "EngineBenchmark", dependencies: ["Jobs", "Orchestrator", "Persistence"],
                           path: "Benchmarks/EngineBenchmark", swiftSettings: strict),
+        .executableTarget(name: "BulkopsBench", dependencies: ["Transport"], path: "Benchmarks/BulkopsBench",
+                          swiftSettings: strict),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport"], swiftSettings: strict),
         .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Persistence"], swiftSettings: strict),

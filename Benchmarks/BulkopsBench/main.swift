@@ -1,0 +1,2 @@
+// The load harness arrives with the benchmark issue.
+print("bulkops-bench: scenarios are not built yet")
