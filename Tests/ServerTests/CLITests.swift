@@ -83,7 +83,8 @@ import Testing
         #expect(pauseAgain.stderr == "bulkops: cannot pause a job that is paused (409 invalid_transition)\n",
                 "\(pauseAgain)")
         let resume = try await ChildProcess.bulkops(["jobs", "resume", job], server: server)
-        #expect(resume.status == 0 && resume.stdout == "\(job): queued\n", "\(resume)")
+        #expect(resume.status == 0, "\(resume)")
+        #expect(resume.stdout == "\(job): queued\n" || resume.stdout == "\(job): running\n", "\(resume)")
         let cancel = try await ChildProcess.bulkops(["jobs", "cancel", job, "--json"], server: server)
         #expect(cancel.status == 0)
         let cancelled = try JSONDecoder().decode(JSONValue.self, from: Data(cancel.stdout.utf8))

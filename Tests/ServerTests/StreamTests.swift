@@ -71,7 +71,8 @@ import Transport
         let last = try #require(progress.last?.at)
         let span = last.timeIntervalSince(first)
         #expect(progress.count >= 2)
-        #expect(Double(progress.count) <= 10 * span + 2, "\(progress.count) progress events in \(span) s")
+        // why: arrival times jitter, and the server flushes a held event once 95 % of its interval has passed
+        #expect(Double(progress.count) <= 11 * span + 3, "\(progress.count) progress events in \(span) s")
         #expect(progress.count < finalSeq / 4, "progress was coalesced: \(progress.count) of \(finalSeq) events")
         Self.expectWellOrdered(stream.events(of: job))
     }
@@ -154,7 +155,7 @@ import Transport
         let server = try await ServerProcess.start(arguments: ["--demo", "--stream-stall-timeout", "1",
                                                                "--stream-high-water", "16384"])
         defer { Task { await server.stop() } }
-        let all = try await server.recordIds(limit: 2_000)
+        let all = try await server.recordIds(limit: 1_000) + server.recordIds(limit: 1_000, cursor: 1_000)
         func duration(_ job: String) async throws -> TimeInterval {
             let done = try await server.waitForJob(job, timeout: 120)
             #expect(done["state"]?.stringValue == "succeeded")

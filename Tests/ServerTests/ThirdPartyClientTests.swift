@@ -24,7 +24,7 @@ import Testing
         let progress = events.filter { $0["event"]?.stringValue == "progress" }
         let times = progress.compactMap { $0["_receivedAt"]?.doubleValue }
         let span = (times.last ?? 0) - (times.first ?? 0)
-        #expect(Double(progress.count) <= 10 * span + 2, "\(progress.count) progress events in \(span) s")
+        #expect(Double(progress.count) <= 11 * span + 3, "\(progress.count) progress events in \(span) s")
         #expect(messages.last?["type"]?.stringValue == "_closed")
     }
 

@@ -53,9 +53,9 @@ extension ServerProcess {
     }
 
     /// Ids of records in `status` (the demo practice has drafts, finalized and archived records).
-    func recordIds(status: String? = nil, limit: Int) async throws -> [String] {
+    func recordIds(status: String? = nil, limit: Int, cursor: Int = 0) async throws -> [String] {
         let query = status.map { "status=\($0)&" } ?? ""
-        let reply = try await call("GET", "/v1/records?\(query)limit=\(limit)")
+        let reply = try await call("GET", "/v1/records?\(query)limit=\(limit)&cursor=\(cursor)")
         let ids = reply.json["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
         guard ids.count == limit else { throw TestFailure("wanted \(limit) records in \(status ?? "any"), got \(ids.count)") }
         return ids
