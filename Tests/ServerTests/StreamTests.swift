@@ -178,13 +178,16 @@ import Transport
 
         // it is cut off with 1008, or, if it had room left, it still gets the finish (progress collapsed)
         if let info = await staller.closeInfo(within: 15) {
+            print("stalled subscriber: closed with \(info.code) \(info.reason); alone \(alone) s, stalled \(stalled) s")
             #expect(info.code == .policyViolation, "closed with \(info.code)")
         } else {
+            print("stalled subscriber: still open; reading it now; alone \(alone) s, stalled \(stalled) s")
             staller.startReading()
             try await staller.waitForFinish(job, timeout: 30)
             let events = staller.events(of: job)
             Self.expectWellOrdered(events)
             #expect(events.filter { $0.event == "progress" }.count < 1_000)
+            #expect(events.last?.job?["progress"]?["processed"]?.intValue == 1_000, "the finish carries final counts")
         }
     }
 }
