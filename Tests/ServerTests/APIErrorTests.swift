@@ -46,12 +46,12 @@ import Transport
         // 400: malformed JSON, a non-object, an unknown field, unknown values
         expectError(try await server.call("POST", create, body: "{\"kind\":"), 400, "bad_request")
         expectError(try await server.call("POST", create, body: "[1,2]"), 400, "bad_request")
-        let unknownField = expectError(try await server.call("POST", create, body: #"{"kind":"records.setStatus","x":1}"#),
-                                       400, "bad_request")
+        let unknownField = expectError(
+            try await server.call("POST", create, body: #"{"kind":"records.setStatus","x":1}"#), 400, "bad_request")
         #expect(unknownField["details"]?["field"]?.stringValue == "x")
         expectError(try await server.call("POST", create, body: """
-            {"kind":"records.setStatus","selection":{"entity":"records","ids":["rec_00001"]},"params":{"to":"archived"},
-             "onConflict":"maybe"}
+            {"kind":"records.setStatus","selection":{"entity":"records","ids":["rec_00001"]},
+             "params":{"to":"archived"},"onConflict":"maybe"}
             """), 400, "bad_request")
         expectError(try await server.call("POST", create, body: #"{"kind":"nope","selection":{},"params":{}}"#),
                     400, "bad_request")
@@ -68,7 +68,8 @@ import Transport
         // 422
         let drafts = try await server.recordIds(status: "draft", limit: 30)
         let validation = expectError(try await server.call("POST", create, body: """
-            {"kind":"records.setStatus","selection":{"entity":"records","ids":["\(drafts[0])"]},"params":{"to":"draft"}}
+            {"kind":"records.setStatus","selection":{"entity":"records","ids":["\(drafts[0])"]},
+             "params":{"to":"draft"}}
             """), 422, "validation_failed")
         #expect(validation["details"]?["field"]?.stringValue == "params.to")
         let limit = expectError(try await server.call("POST", create, body: """
@@ -92,7 +93,8 @@ import Transport
         #expect(conflict["details"]?["items"]?.arrayValue == [.string(drafts[5])])
         #expect(conflict["details"]?["count"]?.intValue == 1)
         // 409 invalid_transition
-        let transition = expectError(try await server.call("POST", "/v1/jobs/\(holder)/resume"), 409, "invalid_transition")
+        let resume = try await server.call("POST", "/v1/jobs/\(holder)/resume")
+        let transition = expectError(resume, 409, "invalid_transition")
         #expect(transition["details"]?["state"]?.stringValue == "running")
         // 413 in the API's shape for a body over --max-body-bytes
         let big = "{\"kind\":\"" + String(repeating: "x", count: 5_000) + "\"}"
@@ -159,22 +161,19 @@ import Transport
         }
         let before = try await state()
         let id = drafts[5]
+        let one = #"{"entity":"records","ids":["\#(id)"]}"#
+        let archive = #"{"to":"archived"}"#
+        func job(_ selection: String, _ params: String = archive, _ extra: String = "") -> String {
+            #"{"kind":"records.setStatus","selection":"# + selection + #","params":"# + params + extra + "}"
+        }
         let bodies = [
-            "", "{", "null", "[]", "\"x\"", "{\"kind\":1}",
-            #"{"kind":"records.setStatus"}"#,
-            #"{"kind":"records.setStatus","selection":[],"params":{"to":"archived"}}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records"},"params":{"to":"archived"}}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":"\#(id)"},"params":{"to":"archived"}}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":["\#(id)"],"filter":{}},"params":{"to":"archived"}}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":["\#(id)"]},"params":{"to":"draft"}}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":["\#(id)"]},"params":{"to":"archived","x":1}}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":["\#(id)"]},"params":{"to":"finalized"}}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":["\#(id)"]},"params":{"to":"archived"},"chunkSize":0}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":["\#(id)"]},"params":{"to":"archived"},"chunkSize":"9"}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":["\#(id)"]},"params":{"to":"archived"},"maxItemsPerSecond":-1}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","ids":["\#(id)"]},"params":{"to":"archived"},"scheduledFor":"soon"}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","filter":{"colour":"red"}},"params":{"to":"archived"}}"#,
-            #"{"kind":"records.setStatus","selection":{"entity":"records","filter":{}},"params":{"to":"archived"}}"#,
+            "", "{", "null", "[]", "\"x\"", "{\"kind\":1}", #"{"kind":"records.setStatus"}"#,
+            job("[]"), job(#"{"entity":"records"}"#), job(#"{"entity":"records","ids":"\#(id)"}"#),
+            job(#"{"entity":"records","ids":["\#(id)"],"filter":{}}"#),
+            job(one, #"{"to":"draft"}"#), job(one, #"{"to":"archived","x":1}"#), job(one, #"{"to":"finalized"}"#),
+            job(one, archive, #","chunkSize":0"#), job(one, archive, #","chunkSize":"9""#),
+            job(one, archive, #","maxItemsPerSecond":-1"#), job(one, archive, #","scheduledFor":"soon""#),
+            job(#"{"entity":"records","filter":{"colour":"red"}}"#), job(#"{"entity":"records","filter":{}}"#),
             "{\"kind\":\"" + String(repeating: "y", count: 5_000) + "\"}",
         ]
         for body in bodies {

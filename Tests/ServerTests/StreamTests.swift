@@ -8,7 +8,8 @@ import Transport
 @Suite(.serialized) struct StreamTests {
     /// Checks the job events of one job: seq strictly increasing, `created` first if present, `finished` once and
     /// last, and `at` with microseconds.
-    static func expectWellOrdered(_ events: [StreamRecorder.Received], sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectWellOrdered(_ events: [StreamRecorder.Received],
+                                  sourceLocation: SourceLocation = #_sourceLocation) {
         let seqs = events.compactMap(\.seq)
         #expect(seqs.count == events.count, sourceLocation: sourceLocation)
         #expect(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 }, "seq not strictly increasing: \(seqs)",
@@ -178,7 +179,7 @@ import Transport
 
         // it is cut off with 1008, or, if it had room left, it still gets the finish (progress collapsed)
         if let info = await staller.closeInfo(within: 15) {
-            print("stalled subscriber: closed with \(info.code) \(info.reason); alone \(alone) s, stalled \(stalled) s")
+            print("stalled subscriber: closed with \(info.code); alone \(alone) s, stalled \(stalled) s")
             #expect(info.code == .policyViolation, "closed with \(info.code)")
         } else {
             print("stalled subscriber: still open; reading it now; alone \(alone) s, stalled \(stalled) s")

@@ -57,14 +57,17 @@ extension ServerProcess {
         let query = status.map { "status=\($0)&" } ?? ""
         let reply = try await call("GET", "/v1/records?\(query)limit=\(limit)&cursor=\(cursor)")
         let ids = reply.json["items"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
-        guard ids.count == limit else { throw TestFailure("wanted \(limit) records in \(status ?? "any"), got \(ids.count)") }
+        guard ids.count == limit else {
+            throw TestFailure("wanted \(limit) records in \(status ?? "any"), got \(ids.count)")
+        }
         return ids
     }
 
     /// A new token of `role`, made by the admin.
     func token(role: String, name: String = "test") async throws -> (id: String, secret: String) {
         let reply = try await call("POST", "/v1/tokens", body: "{\"name\":\"\(name)\",\"role\":\"\(role)\"}")
-        guard reply.status == 201, let id = reply.json["id"]?.stringValue, let secret = reply.json["token"]?.stringValue
+        guard reply.status == 201, let id = reply.json["id"]?.stringValue,
+              let secret = reply.json["token"]?.stringValue
         else { throw TestFailure("token create answered \(reply.status): \(reply.text)") }
         return (id, secret)
     }

@@ -28,7 +28,8 @@ final class StreamRecorder: Sendable {
 
     /// Connects with `?access_token=`; with `read: false` nothing is ever taken from the connection (a staller).
     static func connect(port: Int, token: String, read: Bool = true,
-                        configuration: WebSocketConfiguration = WebSocketConfiguration()) async throws -> StreamRecorder {
+                        configuration: WebSocketConfiguration = WebSocketConfiguration()) async throws
+        -> StreamRecorder {
         let connection = try await WebSocketClient.connect(host: "127.0.0.1", port: port,
                                                            target: "/v1/stream?access_token=" + token,
                                                            configuration: configuration)
