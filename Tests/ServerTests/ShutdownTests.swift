@@ -12,8 +12,9 @@ import Transport
         let arguments = ["--demo", "--drain-seconds", "1.5"]
         let server = try await ServerProcess.start(dataDirectory: data, arguments: arguments)
         defer { Task { await server.stop() } }
-        let ids = try await server.recordIds(status: "draft", limit: 600)
-        let job = try await server.createJob(ids: ids, chunkSize: 10, rate: 200)
+        // 900 items at 150/s: six seconds, so that SIGTERM and the drain land well inside the job
+        let ids = try await server.recordIds(status: "draft", limit: 900)
+        let job = try await server.createJob(ids: ids, chunkSize: 10, rate: 150)
         let stream = try await StreamRecorder.connect(port: server.port, token: server.adminToken)
         try await stream.wait("hello") { !$0.isEmpty }
         try stream.subscribe([job])
@@ -42,11 +43,11 @@ import Transport
         let before = try await restarted.job(job)
         #expect(before["state"]?.stringValue == "running", "\(before)")
         let resumedFrom = before["progress"]?["processed"]?.intValue ?? -1
-        #expect(resumedFrom > 0 && resumedFrom < 600, "resumed from its checkpoint, not from zero: \(resumedFrom)")
+        #expect(resumedFrom > 0 && resumedFrom < 900, "resumed from its checkpoint, not from zero: \(resumedFrom)")
         let done = try await restarted.waitForJob(job, timeout: 60)
         #expect(done["state"]?.stringValue == "succeeded")
-        #expect(done["progress"]?["processed"]?.intValue == 600)
-        #expect(done["progress"]?["succeeded"]?.intValue == 600)
+        #expect(done["progress"]?["processed"]?.intValue == 900)
+        #expect(done["progress"]?["succeeded"]?.intValue == 900)
         #expect(done["progress"]?["skipped"]?.intValue == 0, "no chunk was applied twice")
     }
 
