@@ -30,6 +30,6 @@ let package = Package(
         .testTarget(name: "OrchestratorTests", dependencies: ["Orchestrator", "Persistence"], swiftSettings: strict),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "Orchestrator", "Persistence"], swiftSettings: strict),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Transport", "Jobs", "Orchestrator"],
-                    swiftSettings: strict),
+                    exclude: ["Python"], swiftSettings: strict),
     ]
 )

@@ -19,9 +19,29 @@ public struct APIError: Error, Sendable {
     public static func badRequest(_ message: String, _ details: [String: JSONValue] = [:]) -> APIError {
         APIError(status: 400, code: "bad_request", message: message, details: details)
     }
-    public static let unauthorized = APIError(status: 401, code: "unauthorized", message: "a valid bearer token is required")
+    public static let unauthorized: APIError = {
+        var error = APIError(status: 401, code: "unauthorized", message: "a valid bearer token is required")
+        error.headers = [("WWW-Authenticate", "Bearer")]
+        return error
+    }()
     public static func forbidden(_ message: String) -> APIError { APIError(status: 403, code: "forbidden", message: message) }
     public static func notFound(_ message: String) -> APIError { APIError(status: 404, code: "not_found", message: message) }
+    /// 429 with `Retry-After` in whole seconds (at least 1), as HTTP wants it.
+    public static func rateLimited(retryAfter: Duration, rate: Double) -> APIError {
+        let seconds = max(1, Int((Double(retryAfter.components.seconds)
+                                  + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up)))
+        let shown = rate.rounded() == rate ? String(Int(rate)) : String(rate)
+        var error = APIError(status: 429, code: "rate_limited",
+                             message: "too many requests; at most \(shown) per second per token",
+                             details: ["retryAfterSeconds": .number(Double(seconds)), "ratePerSecond": .number(rate)])
+        error.headers = [("Retry-After", String(seconds))]
+        return error
+    }
+    /// 413 for a body over the API's limit.
+    public static func payloadTooLarge(size: Int, limit: Int) -> APIError {
+        APIError(status: 413, code: "payload_too_large", message: "the body has \(size) bytes; the limit is \(limit)",
+                 details: ["limit": .number(Double(limit)), "size": .number(Double(size))])
+    }
     public static func validation(_ message: String, _ details: [String: JSONValue] = [:]) -> APIError {
         APIError(status: 422, code: "validation_failed", message: message, details: details)
     }

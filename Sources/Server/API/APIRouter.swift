@@ -12,6 +12,10 @@ public struct APIRouter: Sendable {
     let version: String
     let startedAt: Date
     let isShuttingDown: @Sendable () -> Bool
+    /// Per-token request limit; nil when off.
+    var rateLimiter: RequestRateLimiter?
+    /// Largest request body the API reads; larger ones answer 413 in the API's shape.
+    var maxBodyBytes = ServerConfiguration().maxRequestBodyBytes
 
     var jobs: JobRoutes { JobRoutes(supervisor: supervisor) }
 
@@ -50,9 +54,17 @@ public struct APIRouter: Sendable {
         }
         guard segments.first == "v1" else { throw APIError.notFound("no route \(request.path)") }
         let caller = try await authenticate(request)
+        if let rateLimiter, let wait = rateLimiter.admit(caller.id) {
+            throw APIError.rateLimited(retryAfter: wait, rate: rateLimiter.rate)
+        }
+        if request.body.count > maxBodyBytes {
+            throw APIError.payloadTooLarge(size: request.body.count, limit: maxBodyBytes)
+        }
         let rest = Array(segments.dropFirst())
         if isShuttingDown(), method != "GET", method != "HEAD" {
-            throw APIError(status: 503, code: "shutting_down", message: "the server is shutting down")
+            var error = APIError(status: 503, code: "shutting_down", message: "the server is shutting down")
+            error.headers = [("Retry-After", "5")]
+            throw error
         }
         switch rest.first {
         case "kinds" where rest.count == 1:

@@ -10,8 +10,25 @@ struct JobRoutes {
                                                     "chunkSize", "maxItemsPerSecond"]
 
     func kinds() async -> HTTPResponse {
-        struct Kinds: Encodable { var kinds: [OperationDescriptor] }
-        return APIResponse.json(Kinds(kinds: await supervisor.descriptors()))
+        // why: API.md says every list answers items/nextCursor/total; `kinds` stays for clients written before
+        struct Kinds: Encodable {
+            var kinds: [OperationDescriptor]
+            var items: [OperationDescriptor]
+            var nextCursor: String?
+            var total: Int
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(kinds, forKey: .kinds)
+                try container.encode(items, forKey: .items)
+                try container.encode(nextCursor, forKey: .nextCursor)
+                try container.encode(total, forKey: .total)
+            }
+
+            private enum CodingKeys: String, CodingKey { case kinds, items, nextCursor, total }
+        }
+        let all = await supervisor.descriptors()
+        return APIResponse.json(Kinds(kinds: all, items: all, nextCursor: nil, total: all.count))
     }
 
     /// Reads a create (or preview) body into an engine request.
@@ -99,6 +116,13 @@ struct JobRoutes {
             states = parsed
         }
         let kinds = request.queryValue("kind").flatMap { $0.isEmpty ? nil : Set($0.split(separator: ",").map(String.init)) }
+        if let kinds {
+            let known = Set(await supervisor.descriptors().map(\.kind))
+            if let unknown = kinds.sorted().first(where: { !known.contains($0) }) {
+                throw APIError.badRequest("unknown job kind \"\(unknown)\"", ["field": "kind",
+                                          "allowed": .array(known.sorted().map { .string($0) })])
+            }
+        }
         return try APIResponse.page(await supervisor.list(states: states, kinds: kinds), request: request)
     }
 

@@ -10,7 +10,8 @@ public enum BulkOpsCommand {
     """
 
     /// Runs the command in `arguments` (without the program name) and returns the exit status.
-    public static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
+    public static func run(_ arguments: [String],
+                           environment: [String: String] = ProcessInfo.processInfo.environment) async -> Int32 {
         guard let command = arguments.first else {
             FileHandle.standardError.write(Data((usage + "\n").utf8))
             return 2
@@ -20,6 +21,10 @@ public enum BulkOpsCommand {
             switch command {
             case "serve":
                 return try await BulkOpsServer.run(try ServerConfiguration.parse(rest, environment: environment))
+            case "jobs":
+                return try await JobsCommand.run(rest, environment: environment)
+            case "tokens":
+                return try await TokensCommand.run(rest, environment: environment)
             case "version", "--version":
                 print("bulkops \(BulkOpsServer.version)")
                 return 0
@@ -27,7 +32,7 @@ public enum BulkOpsCommand {
                 print(usage)
                 return 0
             default:
-                throw CommandLineError("unknown command \(command)\n\(usage)")
+                throw CommandLineError("unknown command \(command); run `bulkops help`")
             }
         } catch let error as CommandLineError {
             FileHandle.standardError.write(Data(("bulkops: \(error.description)\n").utf8))

@@ -48,17 +48,29 @@ public enum BulkOpsServer {
         for problem in await supervisor.recover() { log("job \(problem.jobId) could not be recovered: \(problem.reason)") }
 
         let shutdown = ShutdownFlag()
-        let router = APIRouter(supervisor: supervisor, tokens: tokens, practice: practice, version: version,
+        var router = APIRouter(supervisor: supervisor, tokens: tokens, practice: practice, version: version,
                                startedAt: Date(), isShuttingDown: { shutdown.isSet })
+        if configuration.rateLimit > 0 {
+            router.rateLimiter = RequestRateLimiter(rate: configuration.rateLimit, burst: configuration.rateLimitBurst)
+        }
+        router.maxBodyBytes = configuration.maxRequestBodyBytes
+        var stream = StreamSession.Configuration()
+        stream.stalledTimeout = configuration.streamStallTimeout
+        stream.highWaterBytes = configuration.streamHighWaterBytes
         let upgrades = StreamUpgrade(router: router, supervisor: supervisor, echo: configuration.webSocketEcho,
-                                     allowedOrigins: configuration.allowedOrigins, version: version)
+                                     allowedOrigins: configuration.allowedOrigins, version: version,
+                                     streamConfiguration: stream)
         var http = HTTPServerConfiguration()
+        // why: bodies between the API's limit and the transport's are read and refused in the API's JSON shape;
+        // only far larger ones get the transport's bare 413
+        http.maxBodySize = max(http.maxBodySize, configuration.maxRequestBodyBytes * 4)
         if configuration.webSocketEcho {
             // why: the conformance suite echoes 16 MiB messages; the stream's own messages stay far smaller
             http.webSocket.maxOutboundBufferedBytes = max(http.webSocket.maxOutboundBufferedBytes,
                                                          2 * http.webSocket.maxMessageSize + 1_024)
         }
-        let server = HTTPServer(configuration: http, handler: { await router.handle($0) },
+        let routerForServer = router
+        let server = HTTPServer(configuration: http, handler: { await routerForServer.handle($0) },
                                 upgradeHandler: { await upgrades.decide($0) })
         let port = try await server.start(host: configuration.host, port: configuration.port)
         let shownHost = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
@@ -67,6 +79,10 @@ public enum BulkOpsServer {
         let signal = await signals.wait()
         log("received signal \(signal); shutting down")
         shutdown.set()
+        if configuration.drainSeconds > 0 {
+            log("draining for \(configuration.drainSeconds) s: reads served, changes refused with 503")
+            try? await Task.sleep(nanoseconds: UInt64(configuration.drainSeconds * 1_000_000_000))
+        }
         await supervisor.shutdown()
         await server.shutdown(closeCode: .goingAway)
         await practice.close()

@@ -16,12 +16,30 @@ public struct ServerConfiguration: Sendable {
     public var maxConcurrentJobs = 4
     /// Browser origins allowed on the stream besides the server's own.
     public var allowedOrigins: [String] = []
+    /// Requests per second each token regains (`--rate-limit`); 0 turns the limit off. Default 200.
+    public var rateLimit: Double = 200
+    /// Requests a token may make at once (`--rate-limit-burst`). Default 400; `--rate-limit N` alone makes it 2N.
+    public var rateLimitBurst = 400
+    /// Largest request body the API reads (`--max-body-bytes`); larger ones answer 413 `payload_too_large`.
+    /// Default 1 MiB, far above any create body (a 1,000-id selection is about 15 KB).
+    public var maxRequestBodyBytes = 1024 * 1024
+    /// Seconds between SIGTERM and stopping (`--drain-seconds`): reads are still served, changes answer 503,
+    /// so a load balancer can take the server out of rotation. Default 0.
+    public var drainSeconds: Double = 0
+    /// Seconds a stream client may stay above the outbound high-water mark before it is closed with 1008
+    /// (`--stream-stall-timeout`). Default 10.
+    public var streamStallTimeout: Double = 10
+    /// Outbound bytes above which a stream stops sending and collapses that client's progress
+    /// (`--stream-high-water`). Default 256 KiB.
+    public var streamHighWaterBytes = 256 * 1024
 
     public init() {}
 
     public static let usage = """
     usage: bulkops serve [--host H] [--port P] [--data DIR] [--demo] [--bench-data N] [--websocket-echo]
                          [--limits records=1000,appointments=500] [--max-concurrent-jobs N] [--allow-origin URL]
+                         [--rate-limit N] [--rate-limit-burst N] [--max-body-bytes N] [--drain-seconds S]
+                         [--stream-stall-timeout S] [--stream-high-water BYTES]
     env: BULKOPS_HOST, BULKOPS_PORT, BULKOPS_DATA, BULKOPS_LIMITS
     """
 
@@ -33,6 +51,7 @@ public struct ServerConfiguration: Sendable {
         if let data = environment["BULKOPS_DATA"], !data.isEmpty { configuration.dataDirectory = data }
         if let limits = environment["BULKOPS_LIMITS"], !limits.isEmpty { try configuration.limits.apply(limits) }
         var index = 0
+        var burstGiven = false
         func value(_ flag: String) throws -> String {
             index += 1
             guard index < arguments.count else { throw CommandLineError("\(flag) needs a value") }
@@ -58,12 +77,41 @@ public struct ServerConfiguration: Sendable {
                 }
                 configuration.maxConcurrentJobs = count
             case "--allow-origin": configuration.allowedOrigins.append(try value(argument))
+            case "--rate-limit":
+                configuration.rateLimit = try number(try value(argument), argument, in: 0...1_000_000)
+                if !burstGiven {
+                    configuration.rateLimitBurst = max(1, Int((configuration.rateLimit * 2).rounded(.up)))
+                }
+            case "--rate-limit-burst":
+                configuration.rateLimitBurst = Int(try number(try value(argument), argument, in: 1...10_000_000))
+                burstGiven = true
+            case "--max-body-bytes":
+                configuration.maxRequestBodyBytes = try bytes(try value(argument), argument)
+            case "--drain-seconds":
+                configuration.drainSeconds = try number(try value(argument), argument, in: 0...600)
+            case "--stream-stall-timeout":
+                configuration.streamStallTimeout = try number(try value(argument), argument, in: 0.1...3_600)
+            case "--stream-high-water":
+                configuration.streamHighWaterBytes = try bytes(try value(argument), argument)
             case "-h", "--help": throw CommandLineError(usage)
             default: throw CommandLineError("unknown option \(argument)\n\(usage)")
             }
             index += 1
         }
         return configuration
+    }
+
+    private static func number(_ text: String, _ flag: String, in range: ClosedRange<Double>) throws -> Double {
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            let lower = range.lowerBound
+            let low = lower.rounded() == lower ? String(Int(lower)) : String(lower)
+            throw CommandLineError("\(flag) needs a number from \(low) to \(Int(range.upperBound)), not \(text)")
+        }
+        return value
+    }
+
+    private static func bytes(_ text: String, _ flag: String) throws -> Int {
+        Int(try number(text, flag, in: 1_024...1_073_741_824))
     }
 
     private static func parsePort(_ text: String) throws -> Int {

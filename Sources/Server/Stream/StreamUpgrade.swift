@@ -10,6 +10,7 @@ struct StreamUpgrade: Sendable {
     let echo: Bool
     let allowedOrigins: [String]
     let version: String
+    var streamConfiguration = StreamSession.Configuration()
 
     func decide(_ request: HTTPRequest) async -> WebSocketUpgradeDecision {
         let isStream = request.path == "/v1/stream"
@@ -28,8 +29,10 @@ struct StreamUpgrade: Sendable {
         if isEcho { return .accept { await EchoSession.run($0) } }
         let supervisor = self.supervisor
         let version = self.version
+        let configuration = streamConfiguration
         return .accept { connection in
-            await StreamSession(connection: connection, supervisor: supervisor, version: version).run()
+            await StreamSession(connection: connection, supervisor: supervisor, version: version,
+                                configuration: configuration).run()
         }
     }
 
