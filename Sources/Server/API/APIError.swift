@@ -60,6 +60,23 @@ public struct APIError: Error, Sendable {
         self.init(status: status, code: error.code.rawValue, message: error.message, details: error.details)
     }
 
+    /// The API-shaped body of a refusal the transport makes before a request reaches the router.
+    public static func refusal(status: Int) -> APIError {
+        let (code, message): (String, String) = switch status {
+        case 400: ("bad_request", "the request is not valid HTTP/1.1")
+        case 408: ("request_timeout", "the request was not received in time")
+        case 413: ("payload_too_large", "the request body is too large")
+        case 414: ("uri_too_long", "the request line is too long")
+        case 426: ("upgrade_required", "only WebSocket version 13 is supported")
+        case 431: ("request_header_fields_too_large", "the request headers are too large or too many")
+        case 501: ("not_implemented", "this transfer coding or method is not implemented")
+        case 503: ("shutting_down", "the server is shutting down")
+        case 505: ("http_version_not_supported", "only HTTP/1.1 and HTTP/1.0 are supported")
+        default: ("bad_request", HTTPResponse.reasonPhrase(for: status))
+        }
+        return APIError(status: status, code: code, message: message)
+    }
+
     public var response: HTTPResponse {
         struct Body: Encodable {
             struct Inner: Encodable { var code: String; var message: String; var details: [String: JSONValue] }

@@ -64,6 +64,7 @@ public enum BulkOpsServer {
         // why: bodies between the API's limit and the transport's are read and refused in the API's JSON shape;
         // only far larger ones get the transport's bare 413
         http.maxBodySize = max(http.maxBodySize, configuration.maxRequestBodyBytes * 4)
+        http.refusalResponse = { APIError.refusal(status: $0).response }
         if configuration.webSocketEcho {
             // why: the conformance suite echoes 16 MiB messages; the stream's own messages stay far smaller
             http.webSocket.maxOutboundBufferedBytes = max(http.webSocket.maxOutboundBufferedBytes,

@@ -93,7 +93,9 @@ final class HTTPServerConnection: SocketChannelDelegate {
             request.remoteAddress = channel.remoteAddress
             switch WebSocketHandshake.validate(request) {
             case .failure(let failure):
-                perform(machine.upgradeRefused(failure.response))
+                var response = configuration.refusalResponse(failure.response.status)
+                for field in failure.response.headers { response.headers.replaceOrAdd(name: field.name, value: field.value) }
+                perform(machine.upgradeRefused(response))
             case .success(let key):
                 let upgradeHandler = server.upgradeHandler
                 let connection = LoopBound(self, loop: loop)
@@ -110,7 +112,7 @@ final class HTTPServerConnection: SocketChannelDelegate {
             if thenClose { channel.closeAfterFlush(linger: configuration.lingerTimeout) }
         case .reject(let status):
             setTimer(nil)
-            let response = HTTPResponse(status: status)
+            let response = configuration.refusalResponse(status)
             channel.write(HTTPResponseSerializer.serialize(response, isHeadRequest: false, keepAlive: false))
             channel.closeAfterFlush(linger: configuration.lingerTimeout)
         case .close:
@@ -131,7 +133,7 @@ final class HTTPServerConnection: SocketChannelDelegate {
             perform(machine.upgradeRefused(response))
         case .accept(let requested, let handler):
             guard !server.isShuttingDown, !peerFinishedSending else {
-                perform(machine.upgradeRefused(HTTPResponse(status: 503)))
+                perform(machine.upgradeRefused(configuration.refusalResponse(503)))
                 return
             }
             // Only a subprotocol the client offered may be named back; anything else is dropped.
