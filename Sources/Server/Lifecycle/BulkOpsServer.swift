@@ -65,6 +65,7 @@ public enum BulkOpsServer {
         // only far larger ones get the transport's bare 413
         http.maxBodySize = max(http.maxBodySize, configuration.maxRequestBodyBytes * 4)
         http.refusalResponse = { APIError.refusal(status: $0).response }
+        http.socketSendBufferBytes = configuration.socketSendBufferBytes
         if configuration.webSocketEcho {
             // why: the conformance suite echoes 16 MiB messages; the stream's own messages stay far smaller
             http.webSocket.maxOutboundBufferedBytes = max(http.webSocket.maxOutboundBufferedBytes,

@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     /// Outbound bytes above which a stream stops sending and collapses that client's progress
     /// (`--stream-high-water`). Default 256 KiB.
     public var streamHighWaterBytes = 256 * 1024
+    /// The kernel send buffer of each connection (`--socket-send-buffer`); nil keeps the system default. A small
+    /// one makes stalled stream readers reach the high-water mark (and 1008) sooner. Default nil.
+    public var socketSendBufferBytes: Int?
 
     public init() {}
 
@@ -39,7 +42,7 @@ public struct ServerConfiguration: Sendable {
     usage: bulkops serve [--host H] [--port P] [--data DIR] [--demo] [--bench-data N] [--websocket-echo]
                          [--limits records=1000,appointments=500] [--max-concurrent-jobs N] [--allow-origin URL]
                          [--rate-limit N] [--rate-limit-burst N] [--max-body-bytes N] [--drain-seconds S]
-                         [--stream-stall-timeout S] [--stream-high-water BYTES]
+                         [--stream-stall-timeout S] [--stream-high-water BYTES] [--socket-send-buffer BYTES]
     env: BULKOPS_HOST, BULKOPS_PORT, BULKOPS_DATA, BULKOPS_LIMITS
     """
 
@@ -93,6 +96,8 @@ public struct ServerConfiguration: Sendable {
                 configuration.streamStallTimeout = try number(try value(argument), argument, in: 0.1...3_600)
             case "--stream-high-water":
                 configuration.streamHighWaterBytes = try bytes(try value(argument), argument)
+            case "--socket-send-buffer":
+                configuration.socketSendBufferBytes = try bytes(try value(argument), argument)
             case "-h", "--help": throw CommandLineError(usage)
             default: throw CommandLineError("unknown option \(argument)\n\(usage)")
             }

@@ -131,6 +131,8 @@ actor StreamSession {
                 let since = stalledSince ?? now
                 stalledSince = since
                 if now.timeIntervalSince(since) > configuration.stalledTimeout {
+                    log("closing a stream client that stopped reading (1008): \(connection.bufferedOutboundBytes) "
+                        + "bytes waiting for more than \(configuration.stalledTimeout) s")
                     _ = await connection.close(code: .policyViolation, reason: "client too slow")
                     return
                 }
@@ -141,7 +143,10 @@ actor StreamSession {
             }
             stalledSince = nil
             guard let update = await subscription.next() else {
-                if subscription.overflowed { _ = await connection.close(code: .policyViolation, reason: "client too slow") }
+                if subscription.overflowed {
+                    log("closing a stream client whose event buffer overflowed (1008)")
+                    _ = await connection.close(code: .policyViolation, reason: "client too slow")
+                }
                 return
             }
             deliver(update)
@@ -200,6 +205,10 @@ actor StreamSession {
     private func sendEvent(_ update: JobUpdate) {
         struct Event: Encodable { var type = "job"; var event: String; var at: String; var job: JobSnapshot }
         sendBytes(APIJSON.encode(Event(event: update.kind.rawValue, at: Timestamp.string(update.at), job: update.job)))
+    }
+
+    private func log(_ line: String) {
+        FileHandle.standardError.write(Data(("bulkops: " + line + "\n").utf8))
     }
 
     private func send(_ value: JSONValue) { sendBytes(APIJSON.encode(value)) }

@@ -203,6 +203,7 @@ public final class HTTPServer: Sendable {
         loop.execute { [self] in
             let socket = Socket(descriptor: descriptor)
             socket.setNoDelay()
+            if let bytes = configuration.socketSendBufferBytes { socket.setSendBufferSize(bytes) }
             let channel = SocketChannel(socket: socket, loop: loop, remoteAddress: peer)
             let connection = HTTPServerConnection(id: id, channel: channel, server: self, configuration: configuration)
             let shuttingDown = state.withLock { state -> Bool in

@@ -33,6 +33,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration = .seconds(5)
     /// Limits and timers of upgraded WebSocket connections.
     public var webSocket = WebSocketConfiguration()
+    /// The kernel send buffer of each accepted socket (SO_SNDBUF); nil keeps the system's autotuning. Smaller
+    /// values make a stalled reader visible to the application's outbound limits sooner. Default nil.
+    public var socketSendBufferBytes: Int?
     /// Builds the responses the server sends on its own (400, 408, 413, 414, 431, 426, 501, 503, 505), so that an
     /// application can give them its error body. Default: the bare status with an empty body.
     public var refusalResponse: @Sendable (Int) -> HTTPResponse = { HTTPResponse(status: $0) }

@@ -56,6 +56,12 @@ final class Socket {
         try? SystemCall.setOption(descriptor, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
     }
 
+    /// Caps the kernel's send buffer, so a peer that stops reading backs up into the application's buffer, where
+    /// its limits apply, instead of into megabytes of kernel memory.
+    func setSendBufferSize(_ bytes: Int) {
+        try? SystemCall.setOption(descriptor, level: SOL_SOCKET, name: SO_SNDBUF, value: Int32(clamping: bytes))
+    }
+
     func accept() throws(SystemCallError) -> IOResult<(Socket, SocketAddress?)> {
         switch try SystemCall.accept(descriptor) {
         case .processed(let (fd, address)): return .processed((Socket(descriptor: fd), address))
