@@ -572,6 +572,8 @@ def main():
             desktop = page.screenshot("jobs-1280x800.png", 1280, 800)
             overflow = page.js("return document.documentElement.scrollWidth - window.innerWidth;")
             expect(overflow <= 0, "no sideways scrolling at 1280 px (%d px too wide)" % overflow)
+            table = page.js("const w = document.querySelector('#view-jobs .table-wrap'); return w.scrollWidth - w.clientWidth;")
+            expect(table <= 0, "the jobs table fits 1280 px without its own scroll bar (%d px too wide)" % table)
             phone = page.screenshot("jobs-390x844.png", 390, 844)
             overflow = page.js("return document.documentElement.scrollWidth - window.innerWidth;")
             expect(overflow <= 0, "no sideways scrolling at 390 px (%d px too wide)" % overflow)

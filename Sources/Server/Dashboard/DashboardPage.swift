@@ -30,6 +30,7 @@ enum DashboardPage {
   <p><strong id="banner-title">Error</strong> <span id="banner-text"></span></p>
   <button type="button" id="banner-close" class="link" aria-label="Dismiss error">Dismiss</button>
 </div>
+<p id="stale-note" class="stale" hidden></p>
 <div id="announce" class="visually-hidden" aria-live="polite" aria-atomic="true"></div>
 
 <main id="main" tabindex="-1">

@@ -138,8 +138,15 @@ function fmtTime(iso) {
   if (Number.isNaN(date.getTime())) return iso;
   const now = new Date();
   const sameDay = date.toDateString() === now.toDateString();
-  return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-                 : date.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+                 : date.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+}
+
+function setTime(container, iso) {
+  if (container.dataset.iso === (iso || '')) return;
+  container.dataset.iso = iso || '';
+  container.replaceChildren(timeNode(iso));
+  container.classList.add('num');
 }
 
 function timeNode(iso) {
@@ -171,6 +178,10 @@ function valueText(value) {
 }
 
 function selectionSummary(job) {
+  return selectionText(job) + ' · ' + fmt(job.progress.total) + ' items';
+}
+
+function selectionText(job) {
   const sel = job.selection || {};
   const entity = sel.entity || 'items';
   let text;
@@ -183,7 +194,7 @@ function selectionSummary(job) {
                        : 'all ' + entity;
     if (Array.isArray(sel.exclude) && sel.exclude.length) text += ', except ' + fmt(sel.exclude.length);
   }
-  return text + ' · ' + fmt(job.progress.total) + ' items';
+  return text;
 }
 
 function percentOf(job) {
@@ -201,6 +212,16 @@ function setConn(state, detail) {
   const text = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Not connected' }[state];
   $('conn-text').textContent = detail ? text + ' ' + detail : text;
   document.body.dataset.conn = state;
+  const stale = $('stale-note');
+  if (state === 'reconnecting') {
+    if (stale.hidden) {
+      stale.textContent = 'Connection to the server lost; reconnecting… What is shown is from ' +
+        fmtTime(new Date().toISOString()) + ' and may be out of date.';
+    }
+    stale.hidden = false;
+  } else {
+    stale.hidden = true;
+  }
 }
 
 function streamURL() {
@@ -367,9 +388,9 @@ function rowFor(job) {
   const tr = el('tr', { dataset: { jobId: job.id } });
   const cells = {};
   for (const [key, label] of COLUMNS) {
-    const td = el('td', { class: 'c-' + key, dataset: { label } });
-    tr.append(td);
-    cells[key] = td;
+    const inner = el('div', { class: 'cell' });
+    tr.append(el('td', { class: 'c-' + key, dataset: { label } }, inner));
+    cells[key] = inner;
   }
   const kindButton = el('button', { type: 'button', class: 'kind-link',
                                     onclick: () => { location.hash = '#/jobs/' + encodeURIComponent(job.id); } });
@@ -421,25 +442,32 @@ function updateRow(job) {
   row.tr.dataset.state = job.state;
   row.kindButton.textContent = job.kind;
   row.kindButton.setAttribute('aria-label', 'Details of ' + job.kind + ' job ' + job.id);
-  c.sel.textContent = selectionSummary(job);
+  const summary = selectionText(job);
+  if (c.sel.dataset.text !== summary) {
+    c.sel.dataset.text = summary;
+    c.sel.replaceChildren(el('span', { text: summary }), el('span', { class: 'muted small block', text: fmt(job.progress.total) + ' items' }));
+  }
   c.sel.classList.add('sel');
   c.by.textContent = job.createdBy || '—';
   setBadge(c.state, job.state);
   updateProgress(row.progress, job);
   const p = job.progress;
-  c.counts.replaceChildren(el('span', { class: 'num', text: fmt(p.succeeded) + ' ok' }), ' · ',
-                           el('span', { class: p.failed > 0 ? 'num failed-count' : 'num', text: fmt(p.failed) + ' failed' }),
-                           p.skipped ? el('span', { class: 'num muted', text: ' · ' + fmt(p.skipped) + ' skipped' }) : null);
+  const counts = [el('span', { class: 'num', text: fmt(p.succeeded) + ' ok' }), ' · ',
+                  el('span', { class: p.failed > 0 ? 'num failed-count' : 'num', text: fmt(p.failed) + ' failed' })];
+  if (p.skipped) counts.push(el('span', { class: 'num muted', text: ' · ' + fmt(p.skipped) + ' skipped' }));
+  c.counts.replaceChildren(...counts);
   c.rate.textContent = fmtRate(job);
   c.rate.classList.add('num');
   c.eta.textContent = fmtEta(p.etaSeconds, job);
   c.eta.classList.add('num');
-  c.started.replaceChildren(timeNode(job.startedAt));
-  c.finished.replaceChildren(timeNode(job.finishedAt));
+  setTime(c.started, job.startedAt);
+  setTime(c.finished, job.finishedAt);
   renderActions(row.actions, job, false);
   if (app.highlight === job.id) {
     row.tr.classList.add('fresh');
     app.highlight = null;
+    // why: an animation restarts whenever the row is re-laid out (filters, phone layout); play it once only
+    setTimeout(() => row.tr.classList.remove('fresh'), 2500);
   }
   const visible = matchesFilter(job);
   const changed = isNew || visible !== row.visible;
@@ -503,7 +531,10 @@ function allowedActions(job) {
 }
 
 const ACTION_LABEL = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel…', approve: 'Approve', reject: 'Reject…',
-                       retry: 'Retry failed', report: 'Failure report (CSV)', artifact: 'Download artifact' };
+                       retry: 'Retry failed', report: 'Failures (CSV)', artifact: 'Download artifact' };
+const ACTION_ARIA = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', approve: 'Approve', reject: 'Reject',
+                      retry: 'Retry the failed items of', report: 'Download the failure report (CSV) of',
+                      artifact: 'Download the artifact of' };
 const ACTION_CLASS = { cancel: 'danger-outline', reject: 'danger-outline', approve: 'primary' };
 
 function renderActions(container, job, detail) {
@@ -514,7 +545,7 @@ function renderActions(container, job, detail) {
   container.dataset.key = key;
   container.replaceChildren(...actions.map((action) => el('button', {
     type: 'button', class: ACTION_CLASS[action] || '', dataset: { action },
-    'aria-label': ACTION_LABEL[action].replace('…', '') + ' ' + job.kind + ' job ' + job.id,
+    'aria-label': ACTION_ARIA[action] + ' ' + job.kind + ' job ' + job.id,
     text: ACTION_LABEL[action],
     onclick: (event) => runAction(job.id, action, event.currentTarget)
   })));
@@ -794,8 +825,13 @@ function renderTimeline(job) {
       items.push({ at: entry.at, text });
     }
   } else {
+    let startSkipped = false;
     for (const seen of app.seen.get(job.id) || []) {
-      if (seen.event === 'created') continue;
+      if (seen.event === 'created' || seen.event === 'finished') continue;
+      // why: the first running and the terminal state are already there as "Started running" and "Finished"
+      if (TERMINAL.has(seen.state) && job.finishedAt) continue;
+      if (seen.state === 'running' && !startSkipped && job.startedAt
+          && Math.abs(Date.parse(seen.at) - Date.parse(job.startedAt)) < 2000) { startSkipped = true; continue; }
       const verb = seen.event === 'finished' ? 'Finished: ' : (seen.event === 'observed' ? 'Seen as ' : 'State: ');
       items.push({ at: seen.at, text: verb + (STATE_LABEL[seen.state] || seen.state) });
     }

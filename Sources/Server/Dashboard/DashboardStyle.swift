@@ -83,7 +83,7 @@ button:disabled { opacity: .55; cursor: not-allowed; }
 
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; background: var(--card); }
-th, td { text-align: left; padding: .5rem .55rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
+th, td { text-align: left; padding: .5rem .45rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
 th { font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); background: #f6f8fa; }
 table.jobs { border: 1px solid var(--line); border-radius: var(--radius); }
 table.jobs td { font-size: .9rem; }
@@ -92,9 +92,15 @@ tr.fresh { animation: fresh 2s ease-out; }
 .kind-link { font-weight: 600; background: none; border: none; padding: 0; color: var(--accent);
   text-decoration: underline; min-height: 0; white-space: normal; text-align: left; }
 .kind-link:hover { background: none; }
-.col-progress { min-width: 11rem; }
+.col-progress { min-width: 8.5rem; }
+table.jobs .badge { white-space: normal; border-radius: .7rem; text-align: center; }
 .num { font-variant-numeric: tabular-nums; white-space: nowrap; }
-.sel { max-width: 16rem; overflow-wrap: anywhere; }
+.sel { min-width: 9rem; max-width: 15rem; overflow-wrap: break-word; }
+.block { display: block; }
+.c-started .cell, .c-finished .cell, .c-rate .cell, .c-eta .cell { white-space: nowrap; }
+.stale { margin: .75rem 1.25rem 0; padding: .6rem 1rem; border-radius: var(--radius); background: #fff8c5;
+  border: 1px solid #d4a72c; color: #4d2d00; font-weight: 600; }
+body[data-conn="reconnecting"] #jobs-body, body[data-conn="reconnecting"] #detail-body { opacity: .6; }
 
 .badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .8rem; font-weight: 600;
   border: 1px solid currentColor; white-space: nowrap; }
@@ -160,13 +166,14 @@ dialog::backdrop { background: rgba(20,33,61,.45); }
   table.jobs { border: none; background: none; }
   table.jobs tr { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius);
     margin-bottom: .75rem; padding: .4rem .6rem; }
+  .sel { min-width: 0; max-width: none; }
+  .stale { margin: .5rem .6rem 0; }
   table.jobs td { border: none; padding: .2rem 0; display: grid; grid-template-columns: 6.5rem 1fr; gap: .5rem;
     align-items: center; }
   table.jobs td::before { content: attr(data-label); font-size: .75rem; text-transform: uppercase;
     color: var(--muted); letter-spacing: .03em; }
   table.jobs td.c-kind { grid-template-columns: 1fr; font-size: 1rem; }
   table.jobs td.c-kind::before { display: none; }
-  .sel { max-width: none; }
   .facts { grid-template-columns: 1fr; }
   .facts dd { margin-bottom: .35rem; }
 }
