@@ -173,6 +173,7 @@ class Dashboard:
         self.driver = driver
         self.server = server
         self.downloads = downloads
+        self.screenshot_confirmation = None
 
     def wait(self, condition, message, timeout=WAIT, poll=0.1):
         try:
@@ -278,6 +279,9 @@ class Dashboard:
                        focused: document.activeElement && document.activeElement.id };""")
             expect(confirmation["phrase"] == phrase, "confirmation phrase %r" % confirmation["phrase"])
             expect(confirmation["focused"] == "confirm-input", "focus moves to the phrase input")
+            if self.screenshot_confirmation:
+                self.screenshot(self.screenshot_confirmation, 1280, 800)
+                self.screenshot_confirmation = None
             self.by_id("confirm-input").send_keys(phrase)
             self.by_id("create-button").click()
         self.wait(lambda: self.visible("view-jobs"), "the jobs view after creating")
@@ -410,6 +414,8 @@ def main():
             expect(focused == "param-to", "Tab moves from the kind to its parameter, got %r" % focused)
             outline = page.js("return getComputedStyle(document.activeElement).outlineStyle;")
             expect(outline not in ("none", ""), "the focused control shows an outline (%r)" % outline)
+            page.screenshot("new-job-390x844.png", 390, 844)
+            page.screenshot("new-job-1280x800.png", 1280, 800)
         suite.run("the new-job form is driven by GET /v1/kinds and is labelled", form_from_kinds)
 
         def api_error_banner():
@@ -435,6 +441,7 @@ def main():
         drafts_a = records_total("status=draft&vetId=vet_chen")["total"]
 
         def create_throttled():
+            page.screenshot_confirmation = "new-job-confirm-1280x800.png"
             job_id, preview = page.create_job("finalized", filters={"status": "draft", "vetId": "vet_chen"},
                                               chunk=CHUNK_A, rate=RATE_A, phrase="FINALIZE", expect_total=drafts_a)
             expect(preview["sample"] > 0, "the preview lists the first changes")
@@ -667,6 +674,84 @@ def main():
                           "the recovered slow job to make progress on the page", timeout=20)
             status, _ = server.api("POST", "/v1/jobs/%s/cancel" % d)
         suite.run("server restart: the page shows reconnecting, then the recovered jobs", restart)
+
+        def schema_driven_form():
+            # A kind with every parameter type, added to the page's view of GET /v1/kinds (the server offers one
+            # kind today): the form must build its fields from paramsSchema and send the typed values.
+            fake = {"kind": "test.allTypes", "entity": "records", "description": "A made-up kind with every type.",
+                    "selectionLimit": 10, "role": "staff",
+                    "paramsSchema": {"type": "object", "required": ["mode", "message"], "properties": {
+                        "mode": {"type": "string", "enum": ["fast", "careful"]},
+                        "message": {"type": "string", "maxLength": 160, "description": "Sent as is."},
+                        "count": {"type": "integer", "minimum": 1},
+                        "ratio": {"type": "number"},
+                        "notify": {"type": "boolean"},
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "channels": {"type": "array", "items": {"type": "string", "enum": ["sms", "email"]}}}}}
+            script = """
+              (() => {
+                const fake = %s;
+                const realFetch = window.fetch.bind(window);
+                window.__previewBodies = [];
+                window.fetch = async (url, init) => {
+                  const path = String(url);
+                  if (path.endsWith('/v1/kinds')) {
+                    const answer = await realFetch(url, init);
+                    const body = await answer.json();
+                    if (body.kinds) body.kinds.push(fake);
+                    return new Response(JSON.stringify(body), { status: answer.status,
+                                                                headers: { 'Content-Type': 'application/json' } });
+                  }
+                  if (path.endsWith('/v1/jobs/preview') && init && init.body && JSON.parse(init.body).kind === fake.kind) {
+                    window.__previewBodies.push(JSON.parse(init.body));
+                    return new Response(JSON.stringify({ total: 1, sample: [], conflicts: [], warnings: [], estimate: {} }),
+                                        { status: 200, headers: { 'Content-Type': 'application/json' } });
+                  }
+                  return realFetch(url, init);
+                };
+              })();""" % json.dumps(fake)
+            added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
+            try:
+                driver.get(server.base + "/?fake-kind=1#/new")  # a new document, so the script runs
+                page.wait(lambda: "test.allTypes" in [o.get_attribute("value") for o in
+                                                      Select(page.by_id("new-kind")).options], "the injected kind")
+                Select(page.by_id("new-kind")).select_by_value("test.allTypes")
+                kinds = page.js("""return Array.from(document.querySelectorAll('#new-params-fields [data-param]'))
+                                     .map((w) => [w.dataset.param, w.dataset.ptype,
+                                                  (w.querySelector('select,input,textarea') || {}).tagName,
+                                                  (w.querySelector('input') || {}).type]);""")
+                shape = {k[0]: (k[1], k[2]) for k in kinds}
+                expect(shape == {"mode": ("enum", "SELECT"), "message": ("string", "INPUT"), "count": ("integer", "INPUT"),
+                                 "ratio": ("number", "INPUT"), "notify": ("boolean", "INPUT"),
+                                 "tags": ("array", "TEXTAREA"), "channels": ("enum-array", "INPUT")},
+                       "fields from the schema: %s" % kinds)
+                expect(page.by_id("param-count").get_attribute("type") == "number"
+                       and page.by_id("param-notify").get_attribute("type") == "checkbox", "number and checkbox inputs")
+                page.by_id("selmode-ids").click()
+                page.by_id("sel-ids").send_keys("rec_00001")
+                Select(page.by_id("param-mode")).select_by_visible_text("careful")
+                page.by_id("preview-button").click()
+                page.wait(lambda: page.visible("param-message-error"), "the required-field message")
+                expect(page.js("return document.activeElement.id") == "param-message", "focus goes to the missing field")
+                expect(page.by_id("param-message").get_attribute("aria-invalid") == "true", "the field is marked invalid")
+                expect(page.js("return window.__previewBodies.length") == 0, "nothing is sent with a missing field")
+                page.by_id("param-message").send_keys("Hello")
+                page.by_id("param-count").send_keys("3")
+                page.by_id("param-ratio").send_keys("0.5")
+                page.by_id("param-notify").click()
+                page.by_id("param-tags").send_keys("x, y")
+                driver.find_element(By.CSS_SELECTOR, "label[for='param-channels-1']").click()
+                page.by_id("preview-button").click()
+                page.wait(lambda: page.visible("preview"), "the preview of the injected kind")
+                sent = page.js("return window.__previewBodies[0];")
+                expect(sent["params"] == {"mode": "careful", "message": "Hello", "count": 3, "ratio": 0.5, "notify": True,
+                                          "tags": ["x", "y"], "channels": ["email"]}, "the typed params: %s" % sent)
+                expect(sent["selection"] == {"entity": "records", "ids": ["rec_00001"]}, "the selection: %s" % sent)
+            finally:
+                driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+                driver.get(server.base + "/#/jobs")
+        suite.run("the form builds fields from any kind's paramsSchema (enum, string, numbers, boolean, arrays)",
+                  schema_driven_form)
 
         def console_clean():
             problems = []

@@ -72,17 +72,17 @@ function paramField(name, spec, required) {
     if (!required || spec.default === undefined) select.append(el('option', { value: '', text: required ? 'Choose…' : '(not set)' }));
     for (const value of spec.enum) select.append(el('option', { value: JSON.stringify(value), text: valueText(value) }));
     if (spec.default !== undefined) select.value = JSON.stringify(spec.default);
-    wrap.append(el('label', { for: id, text: title }), select, help);
+    appendAll(wrap, el('label', { for: id, text: title }), select, help);
   } else if (type === 'boolean') {
     const box = el('input', { type: 'checkbox', id, name, 'aria-describedby': describedBy });
     box.checked = spec.default === true;
-    wrap.append(el('label', { class: 'check', for: id }, box, ' ' + (spec.title || name)), help);
+    appendAll(wrap, el('label', { class: 'check', for: id }, box, ' ' + (spec.title || name)), help);
   } else if (type === 'integer' || type === 'number') {
     const input = el('input', { type: 'number', id, name, step: type === 'integer' ? '1' : 'any',
                                 min: spec.minimum, max: spec.maximum, required: required,
                                 inputmode: type === 'integer' ? 'numeric' : 'decimal', 'aria-describedby': describedBy });
     if (spec.default !== undefined) input.value = String(spec.default);
-    wrap.append(el('label', { for: id, text: title }), input, help);
+    appendAll(wrap, el('label', { for: id, text: title }), input, help);
   } else if (type === 'array') {
     const items = spec.items || {};
     if (Array.isArray(items.enum)) {
@@ -93,25 +93,25 @@ function paramField(name, spec, required) {
         group.append(el('label', { class: 'check', for: id + '-' + index }, box, ' ' + valueText(value)));
       });
       wrap.dataset.ptype = 'enum-array';
-      wrap.append(group, help);
+      appendAll(wrap, group, help);
     } else {
       const area = el('textarea', { id, name, rows: '3', spellcheck: 'false', required: required,
                                     'aria-describedby': (id + '-list') + (describedBy ? ' ' + describedBy : '') });
       if (Array.isArray(spec.default)) area.value = spec.default.join('\n');
-      wrap.append(el('label', { for: id, text: title }), area,
+      appendAll(wrap, el('label', { for: id, text: title }), area,
                   el('p', { class: 'muted small', id: id + '-list', text: 'One value per line (or comma separated).' }), help);
     }
   } else if (type === 'object') {
     const area = el('textarea', { id, name, rows: '3', spellcheck: 'false', 'aria-describedby': describedBy });
     if (spec.default !== undefined) area.value = JSON.stringify(spec.default, null, 2);
-    wrap.append(el('label', { for: id, text: title + ' — JSON' }), area, help);
+    appendAll(wrap, el('label', { for: id, text: title + ' — JSON' }), area, help);
   } else {
     const long = (spec.maxLength || 0) > 200 || spec.format === 'textarea';
     const input = long ? el('textarea', { id, name, rows: '4', maxlength: spec.maxLength, 'aria-describedby': describedBy })
                        : el('input', { type: spec.format === 'date-time' ? 'datetime-local' : 'text', id, name,
                                        maxlength: spec.maxLength, required: required, 'aria-describedby': describedBy });
     if (spec.default !== undefined) input.value = String(spec.default);
-    wrap.append(el('label', { for: id, text: title }), input, help);
+    appendAll(wrap, el('label', { for: id, text: title }), input, help);
   }
   return wrap;
 }

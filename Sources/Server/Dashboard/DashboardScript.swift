@@ -67,6 +67,10 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+function appendAll(node, ...children) {
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+}
+
 // ---- API ----------------------------------------------------------------------------------------------------
 
 class ApiError extends Error {
