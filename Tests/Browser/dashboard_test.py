@@ -229,7 +229,8 @@ class Dashboard:
     def go(self, route):
         self.js("location.hash = arguments[0];", route)
 
-    def create_job(self, to, filters=None, ids=None, chunk=None, rate=None, phrase=None, expect_total=None):
+    def create_job(self, to, filters=None, ids=None, chunk=None, rate=None, phrase=None, expect_total=None,
+                   keep_options=False):
         """Fills the new-job form, previews, creates (typing the phrase if asked) and returns (job id, preview)."""
         self.go("#/new")
         self.wait(lambda: self.visible("view-new") and len(Select(self.by_id("new-kind")).options) > 0,
@@ -250,6 +251,8 @@ class Dashboard:
                 row.find_element(By.CSS_SELECTOR, ".filter-key").send_keys(key)
                 row.find_element(By.CSS_SELECTOR, ".filter-value").send_keys(value)
             self.by_id("sel-exclude").clear()
+        if not keep_options:
+            self.js("document.getElementById('opt-scheduled').value = '';")
         for field, value in (("opt-chunk", chunk), ("opt-rate", rate)):
             element = self.by_id(field)
             element.clear()
@@ -573,6 +576,44 @@ def main():
             state["c_failed"] = archived
         suite.run("download the failure report of a job with failed items (CSV rows checked)", failure_report)
 
+        def retry_failed():
+            job_id = state["c"]
+            before = set(r["id"] for r in page.rows())
+            page.click_action(job_id, "retry")
+            page.wait(lambda: page.js("return document.getElementById('phrase-dialog').open"),
+                      "the confirmation dialog of the retry (finalize needs the phrase)")
+            expect(page.by_id("phrase-phrase").text == "FINALIZE", "the dialog names the phrase")
+            expect("3" in page.by_id("phrase-text").text, "the dialog names the count: %r" % page.by_id("phrase-text").text)
+            page.by_id("phrase-input").send_keys("FINALIZE" + Keys.ENTER)
+            row = page.wait(lambda: next((r for r in page.rows() if r["id"] not in before), None), "the retry job's row")
+            expect(row["total"] == 3 and "3 records by id" in row["selection"], "the retry covers the 3 failed items: %s"
+                   % row["selection"])
+            page.wait_row(row["id"], lambda r: r["state"] == "completedWithErrors", "the retry job to finish")
+            status, job = server.api("GET", "/v1/jobs/" + row["id"])
+            expect(job.get("retryOf") == job_id, "the server's job is a retry of the first: %s" % job.get("retryOf"))
+        suite.run("retry failed: the phrase dialog, then a new job over exactly the failed items", retry_failed)
+
+        def scheduled_job():
+            page.go("#/new")
+            page.wait(lambda: page.visible("view-new"), "the form")
+            # a datetime-local field one hour ahead, set as a person's picker would (its text format depends on locale)
+            page.js("""const d = new Date(Date.now() + 3600 * 1000); d.setSeconds(0, 0);
+                       const local = new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+                       const field = document.getElementById('opt-scheduled'); field.value = local;
+                       field.dispatchEvent(new Event('input', { bubbles: true }));""")
+            job_id, _ = page.create_job("archived", filters={"status": "finalized", "vetId": "vet_garcia"}, keep_options=True)
+            page.js("document.getElementById('opt-scheduled').value = '';")
+            row = page.wait_row(job_id, lambda r: r["state"] == "scheduled", "the job to be scheduled")
+            expect(row["actions"] == ["cancel"], "a scheduled job offers only cancel: %s" % row["actions"])
+            status, job = server.api("GET", "/v1/jobs/" + job_id)
+            expect(job["scheduledFor"] and job["state"] == "scheduled", "the server has the time: %s" % job["scheduledFor"])
+            page.click_action(job_id, "cancel")
+            page.wait(lambda: page.js("return document.getElementById('cancel-dialog').open"), "the cancel dialog")
+            page.by_id("cancel-confirm").click()
+            page.wait_row(job_id, lambda r: r["state"] == "cancelled", "the scheduled job to be cancelled")
+            state["scheduled"] = job_id
+        suite.run("a scheduled job (scheduledFor from the form) offers only cancel", scheduled_job)
+
         def jobs_screenshots():
             page.go("#/jobs")
             page.wait(lambda: page.visible("view-jobs"), "the jobs view")
@@ -592,10 +633,19 @@ def main():
         suite.run("screenshots of the jobs table at 1280x800 and 390x844, no sideways scroll", jobs_screenshots)
 
         def filters():
+            try:
+                check_filters()
+            finally:  # a failure here must not leave the table filtered for the checks after it
+                page.js("""for (const id of ['filter-state', 'filter-kind']) {
+                             const s = document.getElementById(id); s.value = '';
+                             s.dispatchEvent(new Event('change')); }""")
+
+        def check_filters():
             page.go("#/jobs")
             Select(page.by_id("filter-state")).select_by_value("cancelled")
             shown = [r["id"] for r in page.rows()]
-            expect(shown == [state["b"]], "the state filter shows only the cancelled job: %s" % shown)
+            expect(sorted(shown) == sorted([state["b"], state["scheduled"]]),
+                   "the state filter shows only the cancelled jobs: %s" % shown)
             Select(page.by_id("filter-state")).select_by_value("@finished")
             shown = set(r["id"] for r in page.rows())
             expect({state["b"], state["c"]} <= shown and all(r["state"] not in ("running", "paused", "queued")
@@ -649,6 +699,9 @@ def main():
             page.wait_row(d, lambda r: r["state"] == "running" and r["processed"] > 0,
                           "the slow job (created by the API) to appear and run")
             known = [r["id"] for r in page.rows()]
+            page.js("""window.__sent = [];
+                       const send = WebSocket.prototype.send;
+                       WebSocket.prototype.send = function (data) { window.__sent.push(String(data)); return send.call(this, data); };""")
             exit_code = server.stop()
             expect(exit_code == 0, "the server stops gracefully on SIGTERM (exit %s)" % exit_code)
             page.wait(lambda: page.conn()[0] == "reconnecting", "the page to say it is reconnecting", timeout=10)
@@ -659,6 +712,11 @@ def main():
             time.sleep(1.0)
             server.start()
             page.wait(lambda: page.conn()[0] == "live", "the page to reconnect", timeout=20)
+            sent = [json.loads(m) for m in page.js("return window.__sent;")]
+            subscribe = next((m for m in sent if m.get("op") == "subscribe"), None)
+            expect(subscribe and subscribe["jobs"] == ["*"], "the page subscribes to * again: %s" % sent)
+            since = subscribe.get("since") or {}
+            expect(since.get(d, 0) > 0, "the resubscribe carries since with the slow job's last seq: %s" % since)
             rows = {r["id"]: r for r in page.rows()}
             expect(all(k in rows for k in known), "every job is shown after the restart")
             for job_id, row in rows.items():

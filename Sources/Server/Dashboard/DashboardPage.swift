@@ -196,7 +196,7 @@ enum DashboardPage {
     <h2 id="cancel-title">Cancel job?</h2>
     <p id="cancel-text"></p>
     <div class="form-actions">
-      <button value="keep" class="secondary" id="cancel-keep" autofocus>Keep it running</button>
+      <button type="button" class="secondary" id="cancel-keep">Keep it running</button>
       <button value="confirm" class="danger" id="cancel-confirm">Cancel job</button>
     </div>
   </form>
@@ -209,8 +209,8 @@ enum DashboardPage {
     <label for="phrase-input">Type <strong id="phrase-phrase"></strong> to confirm</label>
     <input id="phrase-input" type="text" autocomplete="off" spellcheck="false">
     <div class="form-actions">
-      <button value="cancel" class="secondary" formnovalidate>Back</button>
       <button value="confirm" class="primary" id="phrase-confirm">Confirm</button>
+      <button type="button" class="secondary" id="phrase-back">Back</button>
     </div>
   </form>
 </dialog>

@@ -489,6 +489,8 @@ function init() {
   stateSelect.addEventListener('change', syncTable);
   $('filter-kind').addEventListener('change', syncTable);
   $('banner-close').addEventListener('click', clearError);
+  $('phrase-back').addEventListener('click', () => $('phrase-dialog').close('cancel'));
+  $('cancel-keep').addEventListener('click', () => $('cancel-dialog').close('keep'));
   $('sign-out').addEventListener('click', () => signOut(null));
   $('new-kind').addEventListener('change', onKindChange);
   $('selmode-filter').addEventListener('change', onSelectionMode);
