@@ -377,6 +377,8 @@ def main():
             page.by_id("token-input").send_keys("not-a-token" + Keys.ENTER)
             page.wait(lambda: page.visible("login-error"), "the rejected-token message")
             expect("not accepted" in page.by_id("login-error").text, "a wrong token is refused on the form")
+            page.screenshot("sign-in-390x844.png", 390, 844)
+            page.screenshot("sign-in-1280x800.png", 1280, 800)
             field = page.by_id("token-input")
             field.clear()
             field.send_keys(server.token + Keys.ENTER)
@@ -436,7 +438,12 @@ def main():
             text = page.by_id("banner").text
             expect("unknown filter field" in text and "colour" in text, "the banner shows error.message: %r" % text)
             expect(page.by_id("banner").get_attribute("role") == "alert", "the banner is an alert")
+            top = page.js("const r = document.getElementById('banner').getBoundingClientRect(); "
+                          "return [r.top, r.bottom, window.innerHeight, window.scrollY];")
+            expect(top[3] > 0 and 0 <= top[0] and top[1] <= top[2], "the banner is in view though the page is "
+                   "scrolled to the Preview button: %s" % top)
             expect(not page.visible("preview"), "no preview after an error")
+            page.screenshot("error-banner-1280x800.png", 1280, 800)
             page.by_id("banner-close").click()
             expect(not page.visible("banner"), "the banner can be dismissed")
         suite.run("an API error shows error.message in a banner", api_error_banner)

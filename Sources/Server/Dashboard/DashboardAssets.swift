@@ -19,8 +19,9 @@ enum DashboardAssets {
     }
 
     /// Only this server's own files and stream: no inline script, no third-party origin, never framed.
-    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-        + "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; "
+        + "img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; "
+        + "frame-ancestors 'none'"
 
     private static func asset(_ text: String, type: String) -> HTTPResponse {
         var headers = HTTPHeaders()

@@ -26,11 +26,13 @@ enum DashboardPage {
   <button type="button" id="sign-out" class="link" hidden>Sign out</button>
 </header>
 
+<div class="notices">
 <div id="banner" class="banner" role="alert" hidden>
   <p><strong id="banner-title">Error</strong> <span id="banner-text"></span></p>
   <button type="button" id="banner-close" class="link" aria-label="Dismiss error">Dismiss</button>
 </div>
 <p id="stale-note" class="stale" hidden></p>
+</div>
 <div id="announce" class="visually-hidden" aria-live="polite" aria-atomic="true"></div>
 
 <main id="main" tabindex="-1">
@@ -133,7 +135,8 @@ enum DashboardPage {
         <legend>Selection</legend>
         <p>Entity: <strong id="new-entity">—</strong> <span class="muted" id="new-limit"></span></p>
         <div class="radio-row" role="radiogroup" aria-label="Select items by">
-          <label><input type="radio" name="selmode" value="filter" id="selmode-filter" checked> Every item matching a filter</label>
+          <label><input type="radio" name="selmode" value="filter" id="selmode-filter" checked>
+            Every item matching a filter</label>
           <label><input type="radio" name="selmode" value="ids" id="selmode-ids"> These ids</label>
         </div>
         <div id="sel-filter-part">
@@ -152,11 +155,16 @@ enum DashboardPage {
       <fieldset class="card" id="new-options">
         <legend>Options</legend>
         <div class="option-grid">
-          <div><label for="opt-chunk">Chunk size</label><input id="opt-chunk" type="number" min="1" step="1" inputmode="numeric"></div>
-          <div><label for="opt-rate">Max items per second</label><input id="opt-rate" type="number" min="0" step="any" inputmode="decimal"></div>
-          <div><label for="opt-scheduled">Scheduled for <span class="muted">(local time)</span></label><input id="opt-scheduled" type="datetime-local"></div>
+          <div><label for="opt-chunk">Chunk size</label>
+            <input id="opt-chunk" type="number" min="1" step="1" inputmode="numeric"></div>
+          <div><label for="opt-rate">Max items per second</label>
+            <input id="opt-rate" type="number" min="0" step="any" inputmode="decimal"></div>
+          <div><label for="opt-scheduled">Scheduled for <span class="muted">(local time)</span></label>
+            <input id="opt-scheduled" type="datetime-local"></div>
           <div><label for="opt-conflict">If items are busy</label>
-            <select id="opt-conflict"><option value="reject">Reject the job</option><option value="queue">Queue until free</option></select></div>
+            <select id="opt-conflict">
+              <option value="reject">Reject the job</option><option value="queue">Queue until free</option>
+            </select></div>
         </div>
       </fieldset>
 
@@ -173,7 +181,8 @@ enum DashboardPage {
       <p id="preview-estimate" class="muted"></p>
       <h4>First changes</h4>
       <div class="table-wrap">
-        <table class="items"><thead><tr><th scope="col">Item</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
+        <table class="items">
+          <thead><tr><th scope="col">Item</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
           <tbody id="preview-sample"></tbody></table>
       </div>
       <h4 id="preview-conflicts-title">Conflicts</h4>

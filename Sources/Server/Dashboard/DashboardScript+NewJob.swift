@@ -38,7 +38,9 @@ function onKindChange() {
   if (!kind) { $('new-params-fields').replaceChildren(); return; }
   const notes = [kind.description || ''];
   if (kind.role && kind.role !== 'staff') notes.push('Needs the ' + kind.role + ' role.');
-  if (kind.approvalBelowRole) notes.push('Jobs by roles below ' + kind.approvalBelowRole + ' wait for a manager’s approval.');
+  if (kind.approvalBelowRole) {
+    notes.push('Jobs by roles below ' + kind.approvalBelowRole + ' wait for a manager’s approval.');
+  }
   if (kind.confirmationPhrase) notes.push('Some changes cannot be undone and need you to type a confirmation phrase.');
   $('new-kind-help').textContent = notes.filter(Boolean).join(' ');
   $('new-entity').textContent = kind.entity;
@@ -66,11 +68,16 @@ function paramField(name, spec, required) {
   const title = (spec.title || name) + (required ? ' (required)' : ' (optional)');
   const help = spec.description ? el('p', { class: 'muted small', id: id + '-help', text: spec.description }) : null;
   const describedBy = help ? id + '-help' : null;
-  const wrap = el('div', { class: 'param', dataset: { param: name, ptype: Array.isArray(spec.enum) ? 'enum' : (type || 'string') } });
+  const ptype = Array.isArray(spec.enum) ? 'enum' : (type || 'string');
+  const wrap = el('div', { class: 'param', dataset: { param: name, ptype } });
   if (Array.isArray(spec.enum)) {
     const select = el('select', { id, name, required: required, 'aria-describedby': describedBy });
-    if (!required || spec.default === undefined) select.append(el('option', { value: '', text: required ? 'Choose…' : '(not set)' }));
-    for (const value of spec.enum) select.append(el('option', { value: JSON.stringify(value), text: valueText(value) }));
+    if (!required || spec.default === undefined) {
+      select.append(el('option', { value: '', text: required ? 'Choose…' : '(not set)' }));
+    }
+    for (const value of spec.enum) {
+      select.append(el('option', { value: JSON.stringify(value), text: valueText(value) }));
+    }
     if (spec.default !== undefined) select.value = JSON.stringify(spec.default);
     appendAll(wrap, el('label', { for: id, text: title }), select, help);
   } else if (type === 'boolean') {
@@ -80,13 +87,15 @@ function paramField(name, spec, required) {
   } else if (type === 'integer' || type === 'number') {
     const input = el('input', { type: 'number', id, name, step: type === 'integer' ? '1' : 'any',
                                 min: spec.minimum, max: spec.maximum, required: required,
-                                inputmode: type === 'integer' ? 'numeric' : 'decimal', 'aria-describedby': describedBy });
+                                inputmode: type === 'integer' ? 'numeric' : 'decimal',
+                                'aria-describedby': describedBy });
     if (spec.default !== undefined) input.value = String(spec.default);
     appendAll(wrap, el('label', { for: id, text: title }), input, help);
   } else if (type === 'array') {
     const items = spec.items || {};
     if (Array.isArray(items.enum)) {
-      const group = el('fieldset', { class: 'checks', id, 'aria-describedby': describedBy }, el('legend', { text: title }));
+      const group = el('fieldset', { class: 'checks', id, 'aria-describedby': describedBy },
+                       el('legend', { text: title }));
       items.enum.forEach((value, index) => {
         const box = el('input', { type: 'checkbox', id: id + '-' + index, value: JSON.stringify(value) });
         if (Array.isArray(spec.default) && spec.default.includes(value)) box.checked = true;
@@ -99,7 +108,8 @@ function paramField(name, spec, required) {
                                     'aria-describedby': (id + '-list') + (describedBy ? ' ' + describedBy : '') });
       if (Array.isArray(spec.default)) area.value = spec.default.join('\n');
       appendAll(wrap, el('label', { for: id, text: title }), area,
-                  el('p', { class: 'muted small', id: id + '-list', text: 'One value per line (or comma separated).' }), help);
+                  el('p', { class: 'muted small', id: id + '-list', text: 'One value per line (or comma separated).' }),
+                  help);
     }
   } else if (type === 'object') {
     const area = el('textarea', { id, name, rows: '3', spellcheck: 'false', 'aria-describedby': describedBy });
@@ -107,9 +117,11 @@ function paramField(name, spec, required) {
     appendAll(wrap, el('label', { for: id, text: title + ' — JSON' }), area, help);
   } else {
     const long = (spec.maxLength || 0) > 200 || spec.format === 'textarea';
-    const input = long ? el('textarea', { id, name, rows: '4', maxlength: spec.maxLength, 'aria-describedby': describedBy })
+    const input = long ? el('textarea', { id, name, rows: '4', maxlength: spec.maxLength,
+                                          'aria-describedby': describedBy })
                        : el('input', { type: spec.format === 'date-time' ? 'datetime-local' : 'text', id, name,
-                                       maxlength: spec.maxLength, required: required, 'aria-describedby': describedBy });
+                                       maxlength: spec.maxLength, required: required,
+                                       'aria-describedby': describedBy });
     if (spec.default !== undefined) input.value = String(spec.default);
     appendAll(wrap, el('label', { for: id, text: title }), input, help);
   }
@@ -150,7 +162,8 @@ function readParams(kind) {
       if (field.value.trim() !== '') {
         value = Number(field.value);
         if (!Number.isFinite(value) || (ptype === 'integer' && !Number.isInteger(value))) {
-          throw new FieldError(id, (spec.title || name) + ' must be ' + (ptype === 'integer' ? 'a whole number' : 'a number') + '.');
+          const what = ptype === 'integer' ? 'a whole number' : 'a number';
+          throw new FieldError(id, (spec.title || name) + ' must be ' + what + '.');
         }
       }
     } else if (ptype === 'enum-array') {
@@ -163,13 +176,17 @@ function readParams(kind) {
       if (!list.length && !required.has(name)) value = undefined;
     } else if (ptype === 'object') {
       if (field.value.trim() !== '') {
-        try { value = JSON.parse(field.value); } catch (error) { throw new FieldError(id, (spec.title || name) + ' must be JSON.'); }
+        try { value = JSON.parse(field.value); } catch (error) {
+          throw new FieldError(id, (spec.title || name) + ' must be JSON.');
+        }
       }
     } else if (field.value !== '') {
       value = spec.format === 'date-time' ? localToRFC3339(field.value) : field.value;
     }
     if (value === undefined || value === '' || (Array.isArray(value) && !value.length && required.has(name))) {
-      if (required.has(name)) throw new FieldError(ptype === 'enum-array' ? id + '-0' : id, (spec.title || name) + ' is required.');
+      if (required.has(name)) {
+        throw new FieldError(ptype === 'enum-array' ? id + '-0' : id, (spec.title || name) + ' is required.');
+      }
       continue;
     }
     params[name] = value;
@@ -222,7 +239,9 @@ function buildBody() {
       const value = row.querySelector('.filter-value').value.trim();
       if (!key && !value) continue;
       if (!key) throw new FieldError(keyInput.id, 'Enter the field name for the value “' + value + '”.');
-      if (Object.prototype.hasOwnProperty.call(filter, key)) throw new FieldError(keyInput.id, 'The field ' + key + ' is used twice.');
+      if (Object.prototype.hasOwnProperty.call(filter, key)) {
+        throw new FieldError(keyInput.id, 'The field ' + key + ' is used twice.');
+      }
       filter[key] = value;
     }
     body.selection.filter = filter;
@@ -232,13 +251,17 @@ function buildBody() {
   const chunk = $('opt-chunk').value.trim();
   if (chunk) {
     const n = Number(chunk);
-    if (!Number.isInteger(n) || n < 1) throw new FieldError('opt-chunk', 'Chunk size must be a whole number of at least 1.');
+    if (!Number.isInteger(n) || n < 1) {
+      throw new FieldError('opt-chunk', 'Chunk size must be a whole number of at least 1.');
+    }
     body.chunkSize = n;
   }
   const rate = $('opt-rate').value.trim();
   if (rate) {
     const n = Number(rate);
-    if (!Number.isFinite(n) || n <= 0) throw new FieldError('opt-rate', 'Max items per second must be a number above 0.');
+    if (!Number.isFinite(n) || n <= 0) {
+      throw new FieldError('opt-rate', 'Max items per second must be a number above 0.');
+    }
     body.maxItemsPerSecond = n;
   }
   const scheduled = $('opt-scheduled').value;
@@ -256,7 +279,8 @@ function clearFieldErrors() {
   for (const node of document.querySelectorAll('#view-new [aria-invalid="true"]')) {
     node.removeAttribute('aria-invalid');
     const described = (node.getAttribute('aria-describedby') || '').split(' ').filter((d) => !d.endsWith('-error'));
-    if (described.length) node.setAttribute('aria-describedby', described.join(' ')); else node.removeAttribute('aria-describedby');
+    if (described.length) node.setAttribute('aria-describedby', described.join(' '));
+    else node.removeAttribute('aria-describedby');
   }
 }
 
@@ -288,17 +312,24 @@ function renderPreview(answer, body) {
   const estimate = answer.estimate || {};
   const parts = Object.entries(estimate).map(([key, value]) =>
     key === 'seconds' ? 'about ' + fmtEta(value) + ' unthrottled' : key + ': ' + valueText(value));
-  if (body.maxItemsPerSecond) parts.push('about ' + fmtEta(answer.total / body.maxItemsPerSecond) + ' at ' + fmt1(body.maxItemsPerSecond) + ' items/s');
+  if (body.maxItemsPerSecond) {
+    const rate = body.maxItemsPerSecond;
+    parts.push('about ' + fmtEta(answer.total / rate) + ' at ' + fmt1(rate) + ' items/s');
+  }
   $('preview-estimate').textContent = parts.length ? 'Estimate: ' + parts.join('; ') + '.' : '';
   const describe = (object) => object && typeof object === 'object'
     ? Object.entries(object).map(([k, v]) => k + ': ' + valueText(v)).join(', ') : valueText(object);
   const sample = answer.sample || [];
-  $('preview-sample').replaceChildren(...(sample.length ? sample.map((change) => el('tr', { dataset: { itemId: change.itemId } },
+  const sampleRows = sample.map((change) => el('tr', { dataset: { itemId: change.itemId } },
     el('td', {}, el('code', { text: change.itemId })), el('td', { text: describe(change.before) }),
-    el('td', { text: describe(change.after) })))
-    : [el('tr', {}, el('td', { colspan: '3', class: 'muted', text: 'No item would change.' }))]));
+    el('td', { text: describe(change.after) })));
+  if (!sampleRows.length) {
+    sampleRows.push(el('tr', {}, el('td', { colspan: '3', class: 'muted', text: 'No item would change.' })));
+  }
+  $('preview-sample').replaceChildren(...sampleRows);
   const conflicts = answer.conflicts || [];
-  $('preview-conflicts-title').textContent = conflicts.length ? 'Conflicts (' + fmt(conflicts.length) + ')' : 'Conflicts: none';
+  $('preview-conflicts-title').textContent =
+    conflicts.length ? 'Conflicts (' + fmt(conflicts.length) + ')' : 'Conflicts: none';
   const shown = conflicts.slice(0, 100).map((c) => el('li', { dataset: { itemId: c.itemId } },
     el('code', { text: c.itemId }), ': ' + c.reason + (c.jobId ? ' (job ' + c.jobId + ')' : '') +
     (c.suggestion ? ' — ' + c.suggestion : '')));
@@ -485,7 +516,9 @@ async function start() {
 
 function init() {
   const stateSelect = $('filter-state');
-  for (const [state, label] of Object.entries(STATE_LABEL)) stateSelect.append(el('option', { value: state, text: label }));
+  for (const [state, label] of Object.entries(STATE_LABEL)) {
+    stateSelect.append(el('option', { value: state, text: label }));
+  }
   stateSelect.addEventListener('change', syncTable);
   $('filter-kind').addEventListener('change', syncTable);
   $('banner-close').addEventListener('click', clearError);
@@ -495,7 +528,10 @@ function init() {
   $('new-kind').addEventListener('change', onKindChange);
   $('selmode-filter').addEventListener('change', onSelectionMode);
   $('selmode-ids').addEventListener('change', onSelectionMode);
-  $('add-filter').addEventListener('click', () => { addFilterRow('', '').querySelector('input').focus(); hidePreview(); });
+  $('add-filter').addEventListener('click', () => {
+    addFilterRow('', '').querySelector('input').focus();
+    hidePreview();
+  });
   $('new-form').addEventListener('submit', onPreview);
   $('new-form').addEventListener('input', () => { if (!$('preview').hidden) hidePreview(); });
   $('create-button').addEventListener('click', onCreate);

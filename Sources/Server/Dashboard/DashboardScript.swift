@@ -109,6 +109,7 @@ async function api(method, path, body, options) {
 function describeError(error) {
   if (!(error instanceof ApiError)) return String((error && error.message) || error);
   let text = error.message;
+  if (!/[.!?]$/.test(text)) text += '.';
   const details = error.details || {};
   if (Array.isArray(details.allowed)) text += ' Allowed: ' + details.allowed.join(', ') + '.';
   if (Array.isArray(details.jobs) && details.jobs.length) text += ' Held by job(s): ' + details.jobs.join(', ') + '.';
@@ -143,7 +144,8 @@ function fmtTime(iso) {
   const now = new Date();
   const sameDay = date.toDateString() === now.toDateString();
   return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
-                 : date.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+                 : date.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+                                             hour12: false });
 }
 
 function setTime(container, iso) {
@@ -213,7 +215,8 @@ function setConn(state, detail) {
   app.conn = state;
   const box = $('conn');
   box.dataset.conn = state;
-  const text = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Not connected' }[state];
+  const text = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…',
+                 offline: 'Not connected' }[state];
   $('conn-text').textContent = detail ? text + ' ' + detail : text;
   document.body.dataset.conn = state;
   const stale = $('stale-note');
@@ -269,7 +272,7 @@ function scheduleReconnect() {
   app.retryTimer = setTimeout(async () => {
     app.retryTimer = null;
     if (app.retry % 3 === 0) {
-      // why: a refused upgrade looks like any other drop to a browser; ask once in a while whether the token still works
+      // why: a refused upgrade looks like any other drop to a browser; ask now and then whether the token works
       try { await api('GET', '/v1/kinds', undefined, { quiet401: true }); } catch (error) {
         if (error.status === 401) { signOut('Your token is no longer accepted. Enter a valid token.'); return; }
       }
@@ -326,6 +329,9 @@ function upsert(job, event, at) {
     }
   }
   ensureKindOption(job.kind);
+  if (event === 'finished') {
+    announce(job.kind + ' ' + shortId(job.id) + ' finished: ' + (STATE_LABEL[job.state] || job.state) + '.');
+  }
   app.dirty.add(job.id);
   scheduleFrame(0);
 }
@@ -449,7 +455,8 @@ function updateRow(job) {
   const summary = selectionText(job);
   if (c.sel.dataset.text !== summary) {
     c.sel.dataset.text = summary;
-    c.sel.replaceChildren(el('span', { text: summary }), el('span', { class: 'muted small block', text: fmt(job.progress.total) + ' items' }));
+    c.sel.replaceChildren(el('span', { text: summary }),
+                          el('span', { class: 'muted small block', text: fmt(job.progress.total) + ' items' }));
   }
   c.sel.classList.add('sel');
   c.by.textContent = job.createdBy || '—';
@@ -464,7 +471,14 @@ function updateRow(job) {
   c.rate.classList.add('num');
   c.eta.textContent = fmtEta(p.etaSeconds, job);
   c.eta.classList.add('num');
-  setTime(c.started, job.startedAt);
+  if (!job.startedAt && job.scheduledFor && !TERMINAL.has(job.state)) {
+    if (c.started.dataset.iso !== 'at' + job.scheduledFor) {
+      c.started.dataset.iso = 'at' + job.scheduledFor;
+      c.started.replaceChildren(el('span', { class: 'muted' }, 'at ', timeNode(job.scheduledFor)));
+    }
+  } else {
+    setTime(c.started, job.startedAt);
+  }
   setTime(c.finished, job.finishedAt);
   renderActions(row.actions, job, false);
   if (app.highlight === job.id) {
@@ -553,7 +567,9 @@ function renderActions(container, job, detail) {
     text: ACTION_LABEL[action],
     onclick: (event) => runAction(job.id, action, event.currentTarget)
   })));
-  if (!actions.length) container.append(el('span', { class: 'muted small', text: detail ? 'No actions in this state.' : '—' }));
+  if (!actions.length) {
+    container.append(el('span', { class: 'muted small', text: detail ? 'No actions in this state.' : '—' }));
+  }
   if (focused) {
     const again = container.querySelector('[data-action="' + focused + '"]');
     if (again) again.focus();
@@ -628,7 +644,8 @@ async function retryFailed(job) {
     const phrase = error.details.phrase;
     const typed = await phraseDialog({
       title: 'Retry failed items?',
-      text: 'This creates a new ' + job.kind + ' job over ' + fmt(error.details.count) + ' failed items. ' + error.message,
+      text: 'This creates a new ' + job.kind + ' job over ' + fmt(error.details.count) + ' failed items. ' +
+            error.message,
       phrase
     });
     if (typed === null) return;
@@ -748,7 +765,8 @@ function renderDetail(full) {
                  ['Failed', fmt(p.failed)], ['Skipped', fmt(p.skipped)], ['Rate', fmtRate(job)],
                  ['ETA', fmtEta(p.etaSeconds, job)], ['Last event', fmtTime(app.lastEventAt.get(job.id))]];
   $('detail-stats').replaceChildren(...stats.map(([term, value]) =>
-    el('div', { dataset: { stat: term.toLowerCase().replace(' ', '-') } }, el('dt', { text: term }), el('dd', { text: value }))));
+    el('div', { dataset: { stat: term.toLowerCase().replace(' ', '-') } },
+       el('dt', { text: term }), el('dd', { text: value }))));
   renderActions($('detail-actions'), job, true);
 
   if (full || $('detail-params').dataset.jobId !== job.id || $('detail-params').dataset.state !== job.state) {
@@ -858,7 +876,8 @@ async function loadFailed(id, count) {
   app.failed.set(id, { count, loadedAt: Date.now(), items: (app.failed.get(id) || {}).items || [], total: count });
   if (count === 0) { renderFailed(id); return; }
   try {
-    const answer = await api('GET', '/v1/jobs/' + encodeURIComponent(id) + '/items?status=failed&limit=' + FAILED_ITEMS_SHOWN);
+    const path = '/v1/jobs/' + encodeURIComponent(id) + '/items?status=failed&limit=' + FAILED_ITEMS_SHOWN;
+    const answer = await api('GET', path);
     app.failed.set(id, { count, loadedAt: Date.now(), items: answer.items || [], total: answer.total });
   } catch (error) {
     if (error.status !== 401) showError(error, 'Could not load the failed items');
@@ -874,8 +893,9 @@ function renderFailed(id) {
   body.dataset.key = key;
   $('failed-table').hidden = data.items.length === 0;
   $('failed-summary').textContent = data.total === 0 ? 'No item has failed.'
-    : (data.items.length < data.total ? 'Showing the first ' + fmt(data.items.length) + ' of ' + fmt(data.total) + ' failed items.'
-                                      : fmt(data.total) + ' failed item' + (data.total === 1 ? '' : 's') + '.');
+    : (data.items.length < data.total
+      ? 'Showing the first ' + fmt(data.items.length) + ' of ' + fmt(data.total) + ' failed items.'
+      : fmt(data.total) + ' failed item' + (data.total === 1 ? '' : 's') + '.');
   body.replaceChildren(...data.items.map((item) =>
     el('tr', { dataset: { itemId: item.itemId } }, el('td', {}, el('code', { text: item.itemId })),
        el('td', { text: item.reason || '' }))));

@@ -36,10 +36,16 @@ h2 { font-size: 1.35rem; } h3 { font-size: 1.1rem; } h4 { font-size: 1rem; margi
   animation: pulse 1s ease-in-out infinite alternate; }
 .conn[data-conn="reconnecting"] { background: #9a6700; font-weight: 600; }
 @keyframes pulse { from { opacity: .35; } to { opacity: 1; } }
-@media (prefers-reduced-motion: reduce) { .conn .dot { animation: none !important; } .bar > span { transition: none !important; } }
+@media (prefers-reduced-motion: reduce) {
+  .conn .dot { animation: none !important; }
+  .bar > span { transition: none !important; }
+}
 
+.notices { position: sticky; top: 0; z-index: 5; }
+.notices > * { box-shadow: 0 2px 8px rgba(0,0,0,.12); }
 .banner { display: flex; align-items: flex-start; gap: 1rem; justify-content: space-between; margin: .75rem 1.25rem 0;
-  padding: .75rem 1rem; border-radius: var(--radius); background: #ffebe9; border: 1px solid var(--bad); color: #82071e; }
+  padding: .75rem 1rem; border-radius: var(--radius); background: #ffebe9; border: 1px solid var(--bad);
+  color: #82071e; }
 .banner p { margin: 0; }
 .banner .link { color: #82071e; }
 
@@ -71,7 +77,8 @@ button:disabled { opacity: .55; cursor: not-allowed; }
 .danger:hover { background: #a40e26; }
 .danger-outline { background: #fff; border-color: var(--bad); color: var(--bad); }
 .danger-outline:hover { background: #ffebe9; }
-.link { background: none; border: none; color: var(--accent); text-decoration: underline; padding: .2rem; min-height: 0; }
+.link { background: none; border: none; color: var(--accent); text-decoration: underline; padding: .2rem;
+  min-height: 0; }
 .link:hover { background: none; }
 .actions { display: flex; gap: .4rem; flex-wrap: wrap; }
 .actions button { min-height: 2rem; padding: .2rem .6rem; font-size: .9rem; }
@@ -107,7 +114,8 @@ body[data-conn="reconnecting"] #jobs-body, body[data-conn="reconnecting"] #detai
 .badge[data-state="running"] { color: var(--info); background: #ddf4ff; }
 .badge[data-state="queued"], .badge[data-state="scheduled"] { color: #57606a; background: #f6f8fa; }
 .badge[data-state="awaitingApproval"] { color: #8250df; background: #fbefff; }
-.badge[data-state="pausing"], .badge[data-state="paused"], .badge[data-state="cancelling"] { color: var(--warn); background: #fff8c5; }
+.badge[data-state="pausing"], .badge[data-state="paused"], .badge[data-state="cancelling"] {
+  color: var(--warn); background: #fff8c5; }
 .badge[data-state="succeeded"] { color: var(--ok); background: #dafbe1; }
 .badge[data-state="completedWithErrors"] { color: #bc4c00; background: #fff1e5; }
 .badge[data-state="failed"], .badge[data-state="rejected"] { color: var(--bad); background: #ffebe9; }
@@ -118,7 +126,8 @@ body[data-conn="reconnecting"] #jobs-body, body[data-conn="reconnecting"] #detai
 .bar > span { position: absolute; inset: 0 auto 0 0; width: 0; background: var(--info); transition: width .15s linear; }
 .bar[data-state="succeeded"] > span { background: var(--ok); }
 .bar[data-state="completedWithErrors"] > span { background: #bc4c00; }
-.bar[data-state="failed"] > span, .bar[data-state="cancelled"] > span, .bar[data-state="rejected"] > span { background: var(--idle); }
+.bar[data-state="failed"] > span, .bar[data-state="cancelled"] > span, .bar[data-state="rejected"] > span {
+  background: var(--idle); }
 .bar[data-state="paused"] > span, .bar[data-state="pausing"] > span { background: var(--warn); }
 .progress-text { font-size: .8rem; color: var(--muted); margin-top: .15rem; }
 .progress-block .bar { height: 1rem; }
@@ -137,11 +146,13 @@ body[data-conn="reconnecting"] #jobs-body, body[data-conn="reconnecting"] #detai
 .timeline li::before { content: ""; position: absolute; left: -.4rem; top: .45rem; width: .6rem; height: .6rem;
   border-radius: 50%; background: var(--accent); }
 .timeline time { display: block; font-size: .8rem; color: var(--muted); }
-.empty { padding: 2rem; text-align: center; color: var(--muted); background: var(--card); border: 1px dashed var(--line);
+.empty { padding: 2rem; text-align: center; color: var(--muted); background: var(--card);
+  border: 1px dashed var(--line);
   border-radius: var(--radius); }
 
 .option-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); gap: 0 1rem; }
-.filter-row { display: flex; gap: .4rem; align-items: flex-end; flex-wrap: wrap; margin-bottom: .3rem; }
+.filter-row { max-width: 44rem; display: flex; gap: .4rem; align-items: flex-end; flex-wrap: wrap;
+  margin-bottom: .3rem; }
 .filter-row > div { flex: 1 1 9rem; }
 .filter-row label { margin-top: .2rem; }
 .preview .big { font-size: 1.3rem; font-weight: 600; }
