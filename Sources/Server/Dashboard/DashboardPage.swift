@@ -77,6 +77,7 @@ enum DashboardPage {
       </table>
     </div>
     <p id="jobs-empty" class="empty" hidden>No jobs match. <a href="#/new">Start a new job</a>.</p>
+    <p class="more"><button type="button" id="load-older" class="secondary">Load older jobs</button></p>
   </section>
 
   <section id="view-detail" class="view" aria-labelledby="detail-title" hidden>

@@ -481,6 +481,8 @@ function signOut(message) {
   app.retry = 0;
   app.jobs.clear();
   app.rows.clear();
+  app.olderCursor = null;
+  $('load-older').hidden = false;
   app.seen.clear();
   app.dirty.clear();
   $('jobs-body').replaceChildren();
@@ -489,6 +491,24 @@ function signOut(message) {
   error.hidden = !message;
   error.textContent = message || '';
   onRoute(false);
+}
+
+async function loadOlderJobs() {
+  const button = $('load-older');
+  button.disabled = true;
+  try {
+    let path = '/v1/jobs?limit=50';
+    if (app.olderCursor) path += '&cursor=' + encodeURIComponent(app.olderCursor);
+    const answer = await api('GET', path);
+    for (const job of answer.items || []) upsert(job, null, null);
+    app.olderCursor = answer.nextCursor;
+    button.hidden = !answer.nextCursor;
+    announce('Loaded ' + fmt((answer.items || []).length) + ' more jobs.');
+  } catch (error) {
+    showError(error, 'Could not load older jobs');
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function probeRole() {
@@ -522,6 +542,7 @@ function init() {
   stateSelect.addEventListener('change', syncTable);
   $('filter-kind').addEventListener('change', syncTable);
   $('banner-close').addEventListener('click', clearError);
+  $('load-older').addEventListener('click', loadOlderJobs);
   $('phrase-back').addEventListener('click', () => $('phrase-dialog').close('cancel'));
   $('cancel-keep').addEventListener('click', () => $('cancel-dialog').close('keep'));
   $('sign-out').addEventListener('click', () => signOut(null));

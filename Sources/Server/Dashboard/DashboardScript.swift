@@ -42,7 +42,8 @@ const app = {
   framePending: false,
   rows: new Map(),
   detailId: null,
-  highlight: null
+  highlight: null,
+  olderCursor: null
 };
 
 const numberFormat = new Intl.NumberFormat();
@@ -628,6 +629,12 @@ async function runAction(id, action, button) {
       default: break;
     }
   } catch (error) {
+    if ((action === 'approve' || action === 'reject') && error.status === 403) {
+      // why: the API has no "who am I"; once the server says this token may not approve, stop offering it
+      app.role = 'staff';
+      for (const other of app.jobs.values()) if (other.state === 'awaitingApproval') app.dirty.add(other.id);
+      scheduleFrame(0);
+    }
     showError(error, (ACTION_LABEL[action] || action).replace('…', '') + ' failed');
   } finally {
     if (button && button.isConnected) button.disabled = false;
@@ -854,7 +861,7 @@ function renderTimeline(job) {
       if (TERMINAL.has(seen.state) && job.finishedAt) continue;
       if (seen.state === 'running' && !startSkipped && job.startedAt
           && Math.abs(Date.parse(seen.at) - Date.parse(job.startedAt)) < 2000) { startSkipped = true; continue; }
-      const verb = seen.event === 'finished' ? 'Finished: ' : (seen.event === 'observed' ? 'Seen as ' : 'State: ');
+      const verb = seen.event === 'finished' ? 'Finished: ' : 'State: ';
       items.push({ at: seen.at, text: verb + (STATE_LABEL[seen.state] || seen.state) });
     }
   }

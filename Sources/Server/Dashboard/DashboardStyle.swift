@@ -146,6 +146,7 @@ body[data-conn="reconnecting"] #jobs-body, body[data-conn="reconnecting"] #detai
 .timeline li::before { content: ""; position: absolute; left: -.4rem; top: .45rem; width: .6rem; height: .6rem;
   border-radius: 50%; background: var(--accent); }
 .timeline time { display: block; font-size: .8rem; color: var(--muted); }
+.more { margin-top: 1rem; text-align: center; }
 .empty { padding: 2rem; text-align: center; color: var(--muted); background: var(--card);
   border: 1px dashed var(--line);
   border-radius: var(--radius); }
