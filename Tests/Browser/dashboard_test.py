@@ -338,12 +338,24 @@ def main():
     downloads = os.path.join(work, "downloads")
     os.makedirs(downloads)
     suite = Suite()
+    state = {}
     server = Server(BINARY, data_dir)
     driver = None
-    watchdog = threading.Timer(TEST_DEADLINE_SECONDS + 60, lambda: os._exit(3))
+    def give_up():
+        # why: a hung browser or driver call must not hang CI; leave nothing running behind
+        log("FAIL the whole test did not finish within %d s" % (TEST_DEADLINE_SECONDS + 60))
+        for process in (server.process, getattr(getattr(state.get("driver"), "service", None), "process", None)):
+            try:
+                if process and process.poll() is None:
+                    process.kill()
+            except Exception:  # noqa: BLE001
+                pass
+        log("%d passed, %d failed" % (suite.passed, suite.failed + 1))
+        os._exit(1)
+
+    watchdog = threading.Timer(TEST_DEADLINE_SECONDS + 60, give_up)
     watchdog.daemon = True
     watchdog.start()
-    state = {}
     try:
         if not suite.run("server starts with --demo on 127.0.0.1", lambda: server.start()):
             raise Failed("no server")
