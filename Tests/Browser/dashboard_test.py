@@ -709,6 +709,9 @@ def main():
             page.wait(lambda: page.by_id("detail-title").text.startswith("records.setStatus"), "job A's detail")
             timeline = page.js("return Array.from(document.querySelectorAll('#detail-timeline li')).map((li) => li.textContent);")
             expect(any("Paused" in t for t in timeline), "job A's timeline shows it paused: %s" % timeline)
+            order = [i for i, t in enumerate(timeline) if "Pausing" in t] + [i for i, t in enumerate(timeline)
+                                                                            if "Paused" in t]
+            expect(len(order) == 2 and order[0] < order[1], "pausing comes before paused: %s" % timeline)
             page.screenshot("detail-running-1280x800.png", 1280, 800)
             page.by_id("detail-back").click()
             page.wait(lambda: page.visible("view-jobs"), "back to the jobs view")

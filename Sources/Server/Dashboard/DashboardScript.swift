@@ -294,7 +294,7 @@ function onStreamMessage(socket, message) {
     }
     case 'snapshot': {
       const wasReconnect = app.everLive;
-      for (const job of message.jobs || []) upsert(job, null, null);
+      for (const job of message.jobs || []) upsert(job, null, null, 'snapshot');
       app.retry = 0;
       app.everLive = true;
       setConn('live');
@@ -316,25 +316,30 @@ function onStreamMessage(socket, message) {
   }
 }
 
-function upsert(job, event, at) {
+// A job from the stream (`event` and server time `at`), a snapshot (`source` 'snapshot') or an API answer.
+function upsert(job, event, at, source) {
   const old = app.jobs.get(job.id);
+  // why: an API answer (pause, resume…) can overtake the stream's event of the same seq; the timeline is built
+  // from the stream's events with the server's times, keyed by seq, so neither order loses or reorders a change
+  if (event && event !== 'progress') noteSeen(job, event, at);
   if (old && (job.seq < old.seq || (job.seq === old.seq && event))) return;
+  if (!event && source === 'snapshot' && old && old.state !== job.state) noteSeen(job, 'observed', null);
   app.jobs.set(job.id, job);
   if (at) app.lastEventAt.set(job.id, at);
-  const seen = app.seen.get(job.id) || [];
-  const last = seen[seen.length - 1];
-  if (event === 'created' || !last || last.state !== job.state) {
-    if (event || !old || old.state !== job.state) {
-      seen.push({ at: at || new Date().toISOString(), state: job.state, event: event || 'observed' });
-      app.seen.set(job.id, seen);
-    }
-  }
   ensureKindOption(job.kind);
   if (event === 'finished') {
     announce(job.kind + ' ' + shortId(job.id) + ' finished: ' + (STATE_LABEL[job.state] || job.state) + '.');
   }
   app.dirty.add(job.id);
   scheduleFrame(0);
+}
+
+function noteSeen(job, event, at) {
+  const seen = app.seen.get(job.id) || [];
+  if (seen.some((entry) => entry.seq === job.seq)) return;
+  seen.push({ at: at || new Date().toISOString(), state: job.state, event, seq: job.seq });
+  seen.sort((a, b) => a.seq - b.seq);
+  app.seen.set(job.id, seen);
 }
 
 // ---- batched rendering ----------------------------------------------------------------------------------------
