@@ -52,6 +52,10 @@ public struct APIRouter: Sendable {
             return APIResponse.json(Health(status: isShuttingDown() ? "shutting_down" : "ok", version: version,
                                            uptimeSeconds: Int(Date().timeIntervalSince(startedAt))))
         }
+        if let asset = DashboardAssets.response(for: request.path) {
+            try allow(method, ["GET", "HEAD"])
+            return asset
+        }
         guard segments.first == "v1" else { throw APIError.notFound("no route \(request.path)") }
         let caller = try await authenticate(request)
         if let rateLimiter, let wait = rateLimiter.admit(caller.id) {
