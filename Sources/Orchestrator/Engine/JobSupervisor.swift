@@ -383,7 +383,12 @@ public actor JobSupervisor {
         current.restarts = 0
         if let origin = current.rateOrigin {
             let elapsed = clock.now.timeIntervalSince(origin.at)
-            if elapsed > 0 { current.lastRate = Double(current.checkpoint.cursor - origin.processed) / elapsed }
+            if elapsed > 0 {
+                var rate = Double(current.checkpoint.cursor - origin.processed) / elapsed
+                // why: a throttled runner applies a chunk at the start of its interval, so early samples overshoot
+                if let cap = current.definition.maxItemsPerSecond { rate = min(rate, cap) }
+                current.lastRate = rate
+            }
         }
         jobs[id] = current
         ready(id, JobUpdate(kind: .progress, at: clock.now, job: snapshot(current, seq: seq)))
