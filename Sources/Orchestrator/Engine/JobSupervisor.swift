@@ -206,6 +206,7 @@ public actor JobSupervisor {
         selection.exclude = nil
         return try await create(JobRequest(kind: entry.definition.kind, selection: selection,
                                            params: entry.definition.params, createdBy: createdBy, confirm: confirm,
+                                           queueOnConflict: entry.definition.queueOnConflict,
                                            chunkSize: entry.definition.chunkSize,
                                            maxItemsPerSecond: entry.definition.maxItemsPerSecond,
                                            requiresApproval: requiresApproval, itemIds: failed, retryOf: id))

@@ -71,6 +71,10 @@ public struct APIRouter: Sendable {
             throw error
         }
         switch rest.first {
+        case "me" where rest.count == 1:
+            try allow(method, ["GET"])
+            struct Me: Encodable { var id: String; var name: String; var role: Role }
+            return APIResponse.json(Me(id: caller.id, name: caller.name, role: caller.role))
         case "kinds" where rest.count == 1:
             try allow(method, ["GET"])
             return await jobs.kinds()

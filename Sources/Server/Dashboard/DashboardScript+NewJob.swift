@@ -512,12 +512,11 @@ async function loadOlderJobs() {
 }
 
 async function probeRole() {
-  // why: the API has no "who am I"; listing tokens answers only an admin, and approve/reject answer 403 to staff
   try {
-    await api('GET', '/v1/tokens?limit=1', undefined, { quiet401: true });
-    app.role = 'admin';
+    const me = await api('GET', '/v1/me', undefined, { quiet401: true });
+    app.role = me.role || null;
   } catch (error) {
-    app.role = error.status === 403 ? 'member' : null;
+    app.role = null;
   }
 }
 

@@ -81,11 +81,13 @@ public enum BulkOpsServer {
         let signal = await signals.wait()
         log("received signal \(signal); shutting down")
         shutdown.set()
+        // why: runners stop first, at their chunk boundary, so the work done equals what was checkpointed however
+        // long the drain lasts
+        await supervisor.shutdown()
         if configuration.drainSeconds > 0 {
             log("draining for \(configuration.drainSeconds) s: reads served, changes refused with 503")
             try? await Task.sleep(nanoseconds: UInt64(configuration.drainSeconds * 1_000_000_000))
         }
-        await supervisor.shutdown()
         await server.shutdown(closeCode: .goingAway)
         await practice.close()
         log("stopped; running jobs resume on the next start")
