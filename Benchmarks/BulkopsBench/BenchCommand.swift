@@ -15,6 +15,14 @@ enum BenchCommand {
             let options = try ThroughputScenario.Options(arguments)
             return { try await ThroughputScenario.run(options, $0) }
         },
+        Entry(name: "fanout", summary: FanoutScenario.summary, usage: FanoutScenario.usage) { arguments in
+            let options = try FanoutScenario.Options(arguments)
+            return { try await FanoutScenario.run(options, $0) }
+        },
+        Entry(name: "connections", summary: ConnectionsScenario.summary, usage: ConnectionsScenario.usage) { arguments in
+            let options = try ConnectionsScenario.Options(arguments)
+            return { try await ConnectionsScenario.run(options, $0) }
+        },
     ]
 
     static func main(_ arguments: [String], usage: String) async -> Int32 {

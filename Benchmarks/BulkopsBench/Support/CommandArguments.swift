@@ -2,7 +2,7 @@
 /// no scenario understands is reported instead of being silently ignored.
 final class CommandArguments {
     /// Options that stand alone, without a value.
-    static let flags: Set<String> = ["keep-data", "quiet", "help"]
+    static let flags: Set<String> = ["keep-data", "quiet", "help", "subscribe"]
 
     private(set) var positional: [String] = []
     private var values: [String: String] = [:]
