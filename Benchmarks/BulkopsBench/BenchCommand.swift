@@ -23,6 +23,18 @@ enum BenchCommand {
             let options = try ConnectionsScenario.Options(arguments)
             return { try await ConnectionsScenario.run(options, $0) }
         },
+        Entry(name: "control", summary: ControlScenario.summary, usage: ControlScenario.usage) { arguments in
+            let options = try ControlScenario.Options(arguments)
+            return { try await ControlScenario.run(options, $0) }
+        },
+        Entry(name: "recovery", summary: RecoveryScenario.summary, usage: RecoveryScenario.usage) { arguments in
+            let options = try RecoveryScenario.Options(arguments)
+            return { try await RecoveryScenario.run(options, $0) }
+        },
+        Entry(name: "api", summary: APIScenario.summary, usage: APIScenario.usage) { arguments in
+            let options = try APIScenario.Options(arguments)
+            return { try await APIScenario.run(options, $0) }
+        },
     ]
 
     static func main(_ arguments: [String], usage: String) async -> Int32 {
