@@ -19,7 +19,8 @@ enum BenchCommand {
             let options = try FanoutScenario.Options(arguments)
             return { try await FanoutScenario.run(options, $0) }
         },
-        Entry(name: "connections", summary: ConnectionsScenario.summary, usage: ConnectionsScenario.usage) { arguments in
+        Entry(name: "connections", summary: ConnectionsScenario.summary,
+              usage: ConnectionsScenario.usage) { arguments in
             let options = try ConnectionsScenario.Options(arguments)
             return { try await ConnectionsScenario.run(options, $0) }
         },
@@ -61,8 +62,8 @@ enum BenchCommand {
             print(usage)
             return raw.isEmpty ? 2 : 0
         }
-        guard arguments.positional.count == 1, let entry = scenarios.first(where: { $0.name == arguments.positional[0] })
-        else {
+        guard arguments.positional.count == 1,
+              let entry = scenarios.first(where: { $0.name == arguments.positional[0] }) else {
             throw BenchError("name one scenario: \(scenarios.map(\.name).joined(separator: ", "))", exitCode: 2)
         }
         let remote: ServerTarget?

@@ -161,10 +161,10 @@ import Testing
              "figures":[{"key":"api.get.rate","name":"GET rate","unit":"req/s","better":"higher",
                          "samples":[MEDIAN],"median":MEDIAN,"min":MEDIAN,"max":MEDIAN}]}
             """
-        try report.replacingOccurrences(of: "MEDIAN", with: "100").write(toFile: directory + "/a.json", atomically: true,
-                                                                         encoding: .utf8)
-        try report.replacingOccurrences(of: "MEDIAN", with: "150").write(toFile: directory + "/b.json", atomically: true,
-                                                                         encoding: .utf8)
+        for (name, median) in [("a", "100"), ("b", "150")] {
+            try report.replacingOccurrences(of: "MEDIAN", with: median)
+                .write(toFile: directory + "/\(name).json", atomically: true, encoding: .utf8)
+        }
         let compared = try await Self.runBench(["--compare", directory + "/a.json", directory + "/b.json"])
         #expect(compared.status == 0, "\(compared.output)")
         #expect(compared.output.contains("1.50×") && compared.output.contains("better"), "\(compared.output)")

@@ -28,22 +28,3 @@ struct JobView: Decodable, Sendable {
         return Double(end - start) / 1e6
     }
 }
-
-/// A page of a list answer; only the count and the cursor are read here.
-struct ListPage<Item: Decodable & Sendable>: Decodable, Sendable {
-    var items: [Item]
-    var nextCursor: String?
-    var total: Int
-}
-
-/// The parts of an audit entry the exactly-once check reads.
-struct AuditView: Decodable, Sendable {
-    var itemId: String?
-    var jobId: String?
-}
-
-/// `GET /health`.
-struct HealthView: Decodable, Sendable {
-    var status: String
-    var version: String
-}

@@ -14,7 +14,8 @@ struct StreamConnection: Sendable {
         // why: the harness reads every message at once; a larger inbox only guards against a burst at subscribe time
         configuration.maxInboundBufferedBytes = 4 * 1024 * 1024
         let started = WallClock.micros()
-        let socket = try await WebSocketClient.connect(host: target.host, port: target.port, target: target.streamTarget,
+        let socket = try await WebSocketClient.connect(host: target.host, port: target.port,
+                                                       target: target.streamTarget,
                                                        configuration: configuration, clientConfiguration: client)
         return StreamConnection(socket: socket, handshakeMicros: WallClock.micros() - started)
     }

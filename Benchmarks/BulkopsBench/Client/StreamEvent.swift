@@ -44,7 +44,8 @@ struct StreamEvent: Sendable {
                 default: return event
                 }
                 if let range = valueRange(bytes, key: "at"), range.count > 2 {
-                    event.atMicros = WallClock.parseMicros(UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])) ?? 0
+                    let inner = UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])
+                    event.atMicros = WallClock.parseMicros(inner) ?? 0
                 }
                 event.jobId = stringValue(bytes, key: "id") ?? ""
                 event.seq = intValue(bytes, key: "seq") ?? 0

@@ -122,7 +122,8 @@ enum ControlScenario {
             $0.jobId == id && ($0.state == final || JobView.terminalStates.contains($0.state))
         }) else { throw BenchError("no \(final) event for \(id) within 30 s of \(action)") }
         guard done.state == final else { return nil }
-        let ack = await watch.next(after: position, timeout: 0.01, where: { $0.jobId == id && $0.state == acknowledged })
+        let ack = await watch.next(after: position, timeout: 0.01,
+                                   where: { $0.jobId == id && $0.state == acknowledged })
         return Stop(answerMs: Double(answered - sent) / 1_000,
                     acknowledgedMs: ack.map { Double($0.receivedMicros - sent) / 1_000 },
                     stoppedMs: Double(done.receivedMicros - sent) / 1_000,

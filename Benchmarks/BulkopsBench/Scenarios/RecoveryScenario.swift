@@ -74,10 +74,12 @@ enum RecoveryScenario {
             while true {
                 let page = try await api.json(ListPage<JobView>.self, "GET", "/v1/jobs?limit=1000")
                 recovered = Dictionary(page.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-                if jobIds.allSatisfy({ recovered[$0].map { $0.state == "running" || $0.isTerminal } ?? false }) { break }
+                let back = jobIds.allSatisfy { recovered[$0].map { $0.state == "running" || $0.isTerminal } ?? false }
+                if back { break }
                 guard WallClock.seconds() - restartedAt < 60 else {
                     throw BenchError("jobs not running 60 s after restart: "
-                                     + jobIds.map { "\($0)=\(recovered[$0]?.state ?? "missing")" }.joined(separator: ", "))
+                                     + jobIds.map { "\($0)=\(recovered[$0]?.state ?? "missing")" }
+                                         .joined(separator: ", "))
                 }
                 try await Task.sleep(nanoseconds: 2_000_000)
             }
@@ -169,7 +171,8 @@ enum RecoveryScenario {
             context.progress.update("\(label): \(total) processed")
             if terminal ? allTerminal : (total >= goal || allTerminal) { return (total, allTerminal) }
             guard WallClock.seconds() - started < min(90, max(1, context.secondsLeft)) else {
-                throw BenchError("\(label): only \(total) items processed after \(Int(WallClock.seconds() - started)) s")
+                let waited = Int(WallClock.seconds() - started)
+                throw BenchError("\(label): only \(total) items processed after \(waited) s")
             }
             try await Task.sleep(nanoseconds: 5_000_000)
         }

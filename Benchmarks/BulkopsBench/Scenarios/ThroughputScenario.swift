@@ -104,7 +104,9 @@ enum ThroughputScenario {
                 latency.append(Double(finishedAt[run.id, default: run.sentMicros] - run.sentMicros) / 1_000)
                 createLatency.append(Double(run.answeredMicros - run.sentMicros) / 1_000)
             }
-            guard !isWarmup, let first = runs.map(\.sentMicros).min(), let last = finishedAt.values.max() else { continue }
+            guard !isWarmup, let first = runs.map(\.sentMicros).min(), let last = finishedAt.values.max() else {
+                continue
+            }
             overall.append(Double(items * runs.count) / (Double(last - first) / 1e6))
         }
         for client in clients { await client.close() }

@@ -20,7 +20,8 @@ final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments`; stdin is /dev/null.
-    static func spawn(_ executable: String, _ arguments: [String], outputPath: String) throws(BenchError) -> ChildProcess {
+    static func spawn(_ executable: String, _ arguments: [String],
+                      outputPath: String) throws(BenchError) -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

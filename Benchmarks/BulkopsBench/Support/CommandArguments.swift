@@ -51,8 +51,8 @@ final class CommandArguments {
         return value
     }
 
-    func double(_ name: String, default fallback: Double, range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude)
-        throws(BenchError) -> Double {
+    func double(_ name: String, default fallback: Double,
+                range: ClosedRange<Double> = 0...Double.greatestFiniteMagnitude) throws(BenchError) -> Double {
         guard let text = string(name) else { return fallback }
         guard let value = Double(text), range.contains(value) else {
             throw BenchError("--\(name) needs a number from \(range.lowerBound) to \(range.upperBound), not \(text)",

@@ -17,7 +17,8 @@ struct ProcessStats: Sendable {
         guard let status = read(base + "/status"), let stat = read(base + "/stat") else { return nil }
         func kilobytes(_ field: String) -> Int {
             guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
-            return (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) * 1024
+            let number = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? ""
+            return (Int(number) ?? 0) * 1024
         }
         // why: the command name in field 2 may contain spaces; the fields after its closing parenthesis are fixed
         guard let close = stat.lastIndex(of: ")") else { return nil }
@@ -50,26 +51,5 @@ struct ProcessStats: Sendable {
         var count = 0
         while readdir(directory) != nil { count += 1 }
         return max(0, count - 2)
-    }
-}
-
-/// CPU use of a process between two samples, in percent of one core.
-struct CPUWindow: Sendable {
-    let pid: pid_t?
-    let start: ProcessStats?
-    let startedAt: Double
-
-    init(pid: pid_t?) {
-        self.pid = pid
-        start = ProcessStats.sample(pid: pid)
-        startedAt = WallClock.seconds()
-    }
-
-    /// Percent of one core used since `init`, and the latest sample.
-    func finish() -> (percent: Double, stats: ProcessStats)? {
-        guard let start, let end = ProcessStats.sample(pid: pid) else { return nil }
-        let elapsed = WallClock.seconds() - startedAt
-        guard elapsed > 0 else { return nil }
-        return ((end.cpuSeconds - start.cpuSeconds) / elapsed * 100, end)
     }
 }
