@@ -1,0 +1,5 @@
+/// `GET /health`.
+struct HealthView: Decodable, Sendable {
+    var status: String
+    var version: String
+}
