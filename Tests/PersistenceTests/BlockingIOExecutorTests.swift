@@ -15,10 +15,8 @@ actor PinnedCounter {
         self.executor = executor
     }
 
-    /// Where this method runs: the executor's marker and the thread's name.
-    func whereAmI() -> (onExecutor: Bool, threadName: String?) {
-        (executor.isCurrent, Thread.current.name)
-    }
+    /// Where this method runs: the executor's thread-specific marker.
+    func whereAmI() -> Bool { executor.isCurrent }
 
     func increment() -> Int {
         if inside { overlaps += 1 }
@@ -39,9 +37,9 @@ struct ProbeError: Error, Equatable {}
         let executor = BlockingIOExecutor(label: "test.blocking-io.actor")
         defer { executor.shutdown() }
         let counter = PinnedCounter(executor: executor)
-        let inside = await counter.whereAmI()
-        #expect(inside.onExecutor)
-        #expect(inside.threadName == "test.blocking-i")
+        // why: the marker is set on the executor's own thread only; Foundation's Thread.current.name is not
+        // reliable on Linux (it reported a pool queue's label in one run), so names are not compared
+        #expect(await counter.whereAmI())
         #expect(executor.threadName == "test.blocking-i")
         // A plain task runs on the cooperative pool, where the marker must be absent.
         let outside = await Task.detached { executor.isCurrent }.value
