@@ -66,6 +66,12 @@ public enum BulkOpsServer {
         http.maxBodySize = max(http.maxBodySize, configuration.maxRequestBodyBytes * 4)
         http.refusalResponse = { APIError.refusal(status: $0).response }
         http.socketSendBufferBytes = configuration.socketSendBufferBytes
+        let descriptors = DescriptorLimit.raise(to: configuration.maxConnections + 1_024)
+        // why: every connection is a descriptor, and the stores, journals and listeners need some too
+        http.maxConnections = max(1, min(configuration.maxConnections, descriptors - 256))
+        if http.maxConnections < configuration.maxConnections {
+            log("open-file limit \(descriptors) allows \(http.maxConnections) connections, not \(configuration.maxConnections)")
+        }
         if configuration.webSocketEcho {
             // why: the conformance suite echoes 16 MiB messages; the stream's own messages stay far smaller
             http.webSocket.maxOutboundBufferedBytes = max(http.webSocket.maxOutboundBufferedBytes,

@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     /// The kernel send buffer of each connection (`--socket-send-buffer`); nil keeps the system default. A small
     /// one makes stalled stream readers reach the high-water mark (and 1008) sooner. Default nil.
     public var socketSendBufferBytes: Int?
+    /// Connections held at once (`--max-connections`); the open-file limit is raised to fit. Default 20,000.
+    public var maxConnections = 20_000
 
     public init() {}
 
@@ -43,6 +45,7 @@ public struct ServerConfiguration: Sendable {
                          [--limits records=1000,appointments=500] [--max-concurrent-jobs N] [--allow-origin URL]
                          [--rate-limit N] [--rate-limit-burst N] [--max-body-bytes N] [--drain-seconds S]
                          [--stream-stall-timeout S] [--stream-high-water BYTES] [--socket-send-buffer BYTES]
+                         [--max-connections N]
     env: BULKOPS_HOST, BULKOPS_PORT, BULKOPS_DATA, BULKOPS_LIMITS
     """
 
@@ -96,6 +99,11 @@ public struct ServerConfiguration: Sendable {
                 configuration.streamStallTimeout = try number(try value(argument), argument, in: 0.1...3_600)
             case "--stream-high-water":
                 configuration.streamHighWaterBytes = try bytes(try value(argument), argument)
+            case "--max-connections":
+                guard let count = Int(try value(argument)), (1...1_000_000).contains(count) else {
+                    throw CommandLineError("--max-connections needs a number from 1 to 1000000")
+                }
+                configuration.maxConnections = count
             case "--socket-send-buffer":
                 configuration.socketSendBufferBytes = try bytes(try value(argument), argument)
             case "-h", "--help": throw CommandLineError(usage)

@@ -23,6 +23,7 @@ actor StreamSession {
     private let configuration: Configuration
     private let version: String
     private let subscription: EventSubscription
+    private let frames: EventFrameCache
     private var all = false
     private var jobIds = Set<String>()
     private var lastSentSeq: [String: Int] = [:]
@@ -30,7 +31,9 @@ actor StreamSession {
     private var heldProgress: [String: JobUpdate] = [:]
     private var flushTask: Task<Void, Never>?
 
-    init(connection: WebSocketConnection, supervisor: JobSupervisor, version: String, configuration: Configuration = .init()) {
+    init(connection: WebSocketConnection, supervisor: JobSupervisor, version: String, frames: EventFrameCache,
+         configuration: Configuration = .init()) {
+        self.frames = frames
         self.connection = connection
         self.supervisor = supervisor
         self.configuration = configuration
@@ -164,7 +167,7 @@ actor StreamSession {
                 scheduleFlush(after: interval - now.timeIntervalSince(last))
                 return
             }
-            lastProgressSentAt[id] = now
+            lastProgressSentAt[id] = slot(after: lastProgressSentAt[id], now: now, interval: interval)
         } else if let held = heldProgress[id], held.seq < update.seq {
             // why: the state event carries newer counts; sending the older progress after it would break seq order
             heldProgress.removeValue(forKey: id)
@@ -188,10 +191,10 @@ actor StreamSession {
         var soonest: TimeInterval?
         for (id, update) in heldProgress {
             let since = now.timeIntervalSince(lastProgressSentAt[id] ?? .distantPast)
-            if since >= interval * 0.95 {
+            if since >= interval * 0.98 {
                 heldProgress.removeValue(forKey: id)
                 if update.seq > lastSentSeq[id] ?? 0 {
-                    lastProgressSentAt[id] = now
+                    lastProgressSentAt[id] = slot(after: lastProgressSentAt[id], now: now, interval: interval)
                     lastSentSeq[id] = update.seq
                     sendEvent(update)
                 }
@@ -202,9 +205,16 @@ actor StreamSession {
         if let soonest { scheduleFlush(after: soonest) }
     }
 
+    /// The time a progress send is booked at: the next slot of a fixed cadence, so that timer overshoot does not
+    /// pile up into fewer than `progressPerSecond` events; after a pause in sending, the cadence restarts at `now`.
+    private func slot(after last: Date?, now: Date, interval: TimeInterval) -> Date {
+        guard let last else { return now }
+        let next = last.addingTimeInterval(interval)
+        return now.timeIntervalSince(next) > interval || next > now ? now : next
+    }
+
     private func sendEvent(_ update: JobUpdate) {
-        struct Event: Encodable { var type = "job"; var event: String; var at: String; var job: JobSnapshot }
-        sendBytes(APIJSON.encode(Event(event: update.kind.rawValue, at: Timestamp.string(update.at), job: update.job)))
+        try? connection.send(text: frames.frame(for: update))
     }
 
     private func log(_ line: String) {

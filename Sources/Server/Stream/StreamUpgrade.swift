@@ -10,6 +10,8 @@ struct StreamUpgrade: Sendable {
     let echo: Bool
     let allowedOrigins: [String]
     let version: String
+    /// Shared by every stream connection, so each event is encoded once.
+    let frames = EventFrameCache()
     var streamConfiguration = StreamSession.Configuration()
 
     func decide(_ request: HTTPRequest) async -> WebSocketUpgradeDecision {
@@ -30,8 +32,9 @@ struct StreamUpgrade: Sendable {
         let supervisor = self.supervisor
         let version = self.version
         let configuration = streamConfiguration
+        let frames = self.frames
         return .accept { connection in
-            await StreamSession(connection: connection, supervisor: supervisor, version: version,
+            await StreamSession(connection: connection, supervisor: supervisor, version: version, frames: frames,
                                 configuration: configuration).run()
         }
     }

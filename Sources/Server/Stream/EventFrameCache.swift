@@ -1,0 +1,51 @@
+import Foundation
+import Orchestrator
+import Synchronization
+
+/// The JSON text of each job event, encoded once and shared by every stream connection that sends it: with a
+/// thousand dashboards, encoding per connection was most of the server's CPU.
+final class EventFrameCache: Sendable {
+    private struct Key: Hashable, Sendable {
+        var jobId: String
+        var seq: Int
+    }
+
+    private struct State: Sendable {
+        var frames: [Key: String] = [:]
+        var order: [Key] = []
+        var head = 0
+    }
+
+    /// Events kept; older ones are encoded again if a late connection still needs them.
+    let capacity: Int
+    private let state = Mutex(State())
+
+    init(capacity: Int = 8_192) {
+        self.capacity = capacity
+    }
+
+    func frame(for update: JobUpdate) -> String {
+        let key = Key(jobId: update.jobId, seq: update.seq)
+        if let cached = state.withLock({ $0.frames[key] }) { return cached }
+        let text = Self.encode(update)
+        state.withLock { state in
+            guard state.frames.updateValue(text, forKey: key) == nil else { return }
+            state.order.append(key)
+            if state.order.count - state.head > capacity {
+                state.frames.removeValue(forKey: state.order[state.head])
+                state.head += 1
+                if state.head > capacity {
+                    state.order.removeFirst(state.head)
+                    state.head = 0
+                }
+            }
+        }
+        return text
+    }
+
+    static func encode(_ update: JobUpdate) -> String {
+        struct Event: Encodable { var type = "job"; var event: String; var at: String; var job: JobSnapshot }
+        let bytes = APIJSON.encode(Event(event: update.kind.rawValue, at: Timestamp.string(update.at), job: update.job))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
