@@ -9,7 +9,7 @@ actor StreamSession {
     /// Limits of one stream connection.
     struct Configuration: Sendable {
         /// Progress events per job per second per connection.
-        var progressPerSecond: Double = 10
+        var progressPerSecond = 10
         /// Outbound bytes above which the session stops pulling events (they collapse in the subscription).
         var highWaterBytes = 256 * 1024
         /// How long a connection may stay above the high-water mark before it is closed with 1008.
@@ -27,7 +27,8 @@ actor StreamSession {
     private var all = false
     private var jobIds = Set<String>()
     private var lastSentSeq: [String: Int] = [:]
-    private var lastProgressSentAt: [String: Date] = [:]
+    /// When each job's last `progressPerSecond` progress events went out (a sliding one-second window).
+    private var progressSends: [String: [Date]] = [:]
     private var heldProgress: [String: JobUpdate] = [:]
     private var flushTask: Task<Void, Never>?
 
@@ -161,19 +162,34 @@ actor StreamSession {
         if update.seq <= lastSentSeq[id] ?? 0 { return }
         if update.kind == .progress {
             let now = Date()
-            let interval = 1 / configuration.progressPerSecond
-            if let last = lastProgressSentAt[id], now.timeIntervalSince(last) < interval {
+            if let wait = progressWait(id, now: now), wait > 0 {
                 heldProgress[id] = update
-                scheduleFlush(after: interval - now.timeIntervalSince(last))
+                scheduleFlush(after: wait)
                 return
             }
-            lastProgressSentAt[id] = slot(after: lastProgressSentAt[id], now: now, interval: interval)
+            recordProgressSend(id, at: now)
         } else if let held = heldProgress[id], held.seq < update.seq {
             // why: the state event carries newer counts; sending the older progress after it would break seq order
             heldProgress.removeValue(forKey: id)
         }
         lastSentSeq[id] = update.seq
         sendEvent(update)
+    }
+
+    /// How long a progress event of `id` must wait so that no one-second window holds more than
+    /// `progressPerSecond` of them; nil or ≤ 0 when it may go now. A window rather than a fixed gap, so that a job
+    /// that reports exactly ten times a second is not delayed by its own jitter.
+    private func progressWait(_ id: String, now: Date) -> TimeInterval? {
+        guard let sends = progressSends[id], sends.count >= configuration.progressPerSecond,
+              let oldest = sends.first else { return nil }
+        return 1 - now.timeIntervalSince(oldest)
+    }
+
+    private func recordProgressSend(_ id: String, at now: Date) {
+        var sends = progressSends[id] ?? []
+        sends.append(now)
+        if sends.count > configuration.progressPerSecond { sends.removeFirst(sends.count - configuration.progressPerSecond) }
+        progressSends[id] = sends
     }
 
     private func scheduleFlush(after delay: TimeInterval) {
@@ -187,30 +203,20 @@ actor StreamSession {
     private func flushHeld() {
         flushTask = nil
         let now = Date()
-        let interval = 1 / configuration.progressPerSecond
         var soonest: TimeInterval?
         for (id, update) in heldProgress {
-            let since = now.timeIntervalSince(lastProgressSentAt[id] ?? .distantPast)
-            if since >= interval * 0.98 {
-                heldProgress.removeValue(forKey: id)
-                if update.seq > lastSentSeq[id] ?? 0 {
-                    lastProgressSentAt[id] = slot(after: lastProgressSentAt[id], now: now, interval: interval)
-                    lastSentSeq[id] = update.seq
-                    sendEvent(update)
-                }
-            } else {
-                soonest = min(soonest ?? interval, interval - since)
+            if let wait = progressWait(id, now: now), wait > 0 {
+                soonest = min(soonest ?? wait, wait)
+                continue
+            }
+            heldProgress.removeValue(forKey: id)
+            if update.seq > lastSentSeq[id] ?? 0 {
+                recordProgressSend(id, at: now)
+                lastSentSeq[id] = update.seq
+                sendEvent(update)
             }
         }
         if let soonest { scheduleFlush(after: soonest) }
-    }
-
-    /// The time a progress send is booked at: the next slot of a fixed cadence, so that timer overshoot does not
-    /// pile up into fewer than `progressPerSecond` events; after a pause in sending, the cadence restarts at `now`.
-    private func slot(after last: Date?, now: Date, interval: TimeInterval) -> Date {
-        guard let last else { return now }
-        let next = last.addingTimeInterval(interval)
-        return now.timeIntervalSince(next) > interval || next > now ? now : next
     }
 
     private func sendEvent(_ update: JobUpdate) {
