@@ -71,9 +71,11 @@ import Transport
         let first = try #require(progress.first?.at)
         let last = try #require(progress.last?.at)
         let span = last.timeIntervalSince(first)
-        #expect(progress.count >= 2)
-        // why: arrival times jitter, and the server flushes a held event once 95 % of its interval has passed
-        #expect(Double(progress.count) <= 11 * span + 3, "\(progress.count) progress events in \(span) s")
+        #expect(progress.count >= 2 && span > 0)
+        // why: the server allows ten per sliding second; arrival times jitter, so windows are 0.9 s here
+        let times = progress.compactMap(\.at)
+        let busiest = times.indices.map { start in times[start...].prefix { $0.timeIntervalSince(times[start]) < 0.9 }.count }.max() ?? 0
+        #expect(busiest <= 10, "\(busiest) progress events of one job arrived within 0.9 s")
         #expect(progress.count < finalSeq / 4, "progress was coalesced: \(progress.count) of \(finalSeq) events")
         Self.expectWellOrdered(stream.events(of: job))
     }
