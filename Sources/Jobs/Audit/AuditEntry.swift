@@ -9,4 +9,5 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var field: String?
     public var before: String?
     public var after: String?
+    public var reason: String?
 }

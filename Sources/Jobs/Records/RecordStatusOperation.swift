@@ -43,7 +43,7 @@ public struct RecordStatusOperation: BulkOperation {
     }
 
     public func resolve(_ selection: Selection) async throws -> [String] {
-        try await RecordSelection.resolve(selection, in: store, entity: descriptor.entity)
+        try await EntitySelection.resolve(selection, in: store, entities: [MedicalRecord.entity])
     }
 
     /// Why `record` cannot move to `status`, or nil when it can; `skip` tells a no-op apart from a refusal.
