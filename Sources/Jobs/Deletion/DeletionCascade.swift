@@ -1,8 +1,8 @@
 import Orchestrator
 
 /// What deleting or restoring a row does to the rows that depend on it: a deleted patient's active appointments
-/// become `patientDeleted` (their slots free), a deleted record's bill becomes `orphaned`; a restore puts both
-/// back as they were.
+/// become `patientDeleted` (their slots free) and its bills `orphaned`; a deleted record's bill becomes `orphaned`
+/// too; a restore puts them back as they were.
 enum DeletionCascade {
     /// The dependent changes of deleting `entity` row `id`, each with its audit batch (stamped by the caller).
     static func onDelete(_ entity: String, _ id: String, in state: PracticeState, action: String) -> [PracticeChange] {
@@ -15,22 +15,49 @@ enum DeletionCascade {
                 row.status = .patientDeleted
                 changed.append(row)
             }
-            guard !changed.isEmpty else { return [] }
-            return [.putAppointments(changed),
-                    .audit(batch(action, Appointment.entity, changed.map(\.id),
-                                 before: changed.map { status($0.statusBeforePatientDeleted?.rawValue) },
-                                 after: status(Appointment.Status.patientDeleted.rawValue)))]
+            var out: [PracticeChange] = []
+            if !changed.isEmpty {
+                out += [.putAppointments(changed),
+                        .audit(batch(action, Appointment.entity, changed.map(\.id),
+                                     before: changed.map { status($0.statusBeforePatientDeleted?.rawValue) },
+                                     after: status(Appointment.Status.patientDeleted.rawValue)))]
+            }
+            let bills = state.billing.all.filter { $0.patientId == id && $0.status != .orphaned && $0.deletedAt == nil }
+            return out + orphan(bills, action: action)
         case MedicalRecord.entity:
-            guard var bill = state.billing[BillingEntry.id(forRecord: id)], bill.status != .orphaned else { return [] }
-            let old = bill.status
-            bill.statusBeforeOrphaned = old
-            bill.status = .orphaned
-            return [.putBilling([bill]),
-                    .audit(batch(action, BillingEntry.entity, [bill.id], before: [status(old.rawValue)],
-                                 after: status(BillingEntry.Status.orphaned.rawValue)))]
+            guard let bill = state.billing[BillingEntry.id(forRecord: id)], bill.status != .orphaned else { return [] }
+            return orphan([bill], action: action)
         default:
             return []
         }
+    }
+
+    private static func orphan(_ bills: [BillingEntry], action: String) -> [PracticeChange] {
+        guard !bills.isEmpty else { return [] }
+        let changed = bills.map { bill in
+            var row = bill
+            row.statusBeforeOrphaned = bill.status
+            row.status = .orphaned
+            return row
+        }
+        return [.putBilling(changed),
+                .audit(batch(action, BillingEntry.entity, changed.map(\.id),
+                             before: bills.map { status($0.status.rawValue) },
+                             after: status(BillingEntry.Status.orphaned.rawValue)))]
+    }
+
+    private static func unorphan(_ bills: [BillingEntry], action: String) -> [PracticeChange] {
+        guard !bills.isEmpty else { return [] }
+        let changed = bills.map { bill in
+            var row = bill
+            row.status = bill.statusBeforeOrphaned ?? .open
+            row.statusBeforeOrphaned = nil
+            return row
+        }
+        return [.putBilling(changed),
+                .audit(batch(action, BillingEntry.entity, changed.map(\.id),
+                             before: bills.map { _ in status(BillingEntry.Status.orphaned.rawValue) },
+                             after: changed.map { status($0.status.rawValue) }))]
     }
 
     /// The dependent changes of restoring `entity` row `id`.
@@ -44,18 +71,22 @@ enum DeletionCascade {
                 row.statusBeforePatientDeleted = nil
                 changed.append(row)
             }
-            guard !changed.isEmpty else { return [] }
-            return [.putAppointments(changed),
-                    .audit(batch(action, Appointment.entity, changed.map(\.id),
-                                 before: changed.map { _ in status(Appointment.Status.patientDeleted.rawValue) },
-                                 after: changed.map { status($0.status.rawValue) }))]
+            var out: [PracticeChange] = []
+            if !changed.isEmpty {
+                out += [.putAppointments(changed),
+                        .audit(batch(action, Appointment.entity, changed.map(\.id),
+                                     before: changed.map { _ in status(Appointment.Status.patientDeleted.rawValue) },
+                                     after: changed.map { status($0.status.rawValue) }))]
+            }
+            // why: a bill whose record is still deleted stays orphaned
+            let bills = state.billing.all.filter { bill in
+                bill.patientId == id && bill.status == .orphaned && state.records[bill.recordId]?.deletedAt == nil
+            }
+            return out + unorphan(bills, action: action)
         case MedicalRecord.entity:
-            guard var bill = state.billing[BillingEntry.id(forRecord: id)], bill.status == .orphaned else { return [] }
-            bill.status = bill.statusBeforeOrphaned ?? .open
-            bill.statusBeforeOrphaned = nil
-            return [.putBilling([bill]),
-                    .audit(batch(action, BillingEntry.entity, [bill.id],
-                                 before: [status(BillingEntry.Status.orphaned.rawValue)], after: [status(bill.status.rawValue)]))]
+            guard let bill = state.billing[BillingEntry.id(forRecord: id)], bill.status == .orphaned,
+                  state.patients[bill.patientId]?.deletedAt == nil else { return [] }
+            return unorphan([bill], action: action)
         default:
             return []
         }
