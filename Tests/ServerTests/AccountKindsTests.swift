@@ -8,34 +8,47 @@ import Testing
     @Test func thirtyTwentySplitIsExactAndTheChoiceDiffersAcrossRuns() async throws {
         let demo = try await DemoServer.start()
         defer { Task { await demo.stop() } }
-        let chosen = Array(DemoServer.ids(try await demo.all("/v1/accounts?portfolio=P-2026-A&assignedTo=none")).prefix(60))
-        #expect(chosen.count == 60)
+        let unassigned = DemoServer.ids(try await demo.all("/v1/accounts?portfolio=P-2026-A&assignedTo=none"))
+        #expect(unassigned.count >= 110)
+        let chosen = Array(unassigned.prefix(50))
         let selection: JSONValue = ["entity": "accounts", "ids": .array(chosen.map { .string($0) })]
         let params: JSONValue = ["collectors": [["id": "col_adams", "count": 30], ["id": "col_brooks", "count": 20]]]
         let preview = try await demo.preview(["kind": "accounts.assign", "selection": selection, "params": params])
         #expect(preview["estimate"]?["assignments"]?["col_adams"]?.int == 30)
         #expect(preview["estimate"]?["assignments"]?["col_brooks"]?.int == 20)
 
+        func owners(_ ids: [String]) async throws -> [String: Set<String>] {
+            var byCollector: [String: Set<String>] = [:]
+            for id in ids {
+                let owner = try await demo.row("accounts", id)["assignedTo"]?.string ?? "none"
+                byCollector[owner, default: []].insert(id)
+            }
+            return byCollector
+        }
         var adamsSets: [Set<String>] = []
         for _ in 0..<2 {
             // chunks of 7 so that the exact counts have to hold across chunks
             let job = try await demo.run(["kind": "accounts.assign", "selection": selection, "params": params,
                                           "chunkSize": 7])
             #expect(job["state"]?.string == "succeeded")
-            var byCollector: [String: Set<String>] = [:]
-            for id in chosen {
-                let owner = try await demo.row("accounts", id)["assignedTo"]?.string ?? "none"
-                byCollector[owner, default: []].insert(id)
-            }
+            let byCollector = try await owners(chosen)
             #expect(byCollector["col_adams"]?.count == 30)
             #expect(byCollector["col_brooks"]?.count == 20)
-            // Accounts already with the collector the run picks are left as they are, so the second run reassigns
-            // only the rest; the 10 not chosen keep whoever had them.
             adamsSets.append(byCollector["col_adams"] ?? [])
             let audit = try await demo.all("/v1/audit?jobId=\(job["id"]?.string ?? "")&entity=accounts")
             #expect(audit.count == job["progress"]?["succeeded"]?.int)
         }
         #expect(adamsSets[0] != adamsSets[1], "two runs chose the same 30 accounts for col_adams")
+
+        // Fewer counted than selected: exactly 30 and 20, the other 10 stay unassigned.
+        let more = Array(unassigned.dropFirst(50).prefix(60))
+        let job = try await demo.run(["kind": "accounts.assign", "params": params, "chunkSize": 9,
+                                      "selection": ["entity": "accounts", "ids": .array(more.map { .string($0) })]])
+        #expect(job["progress"]?["skipped"]?.int == 10)
+        let split = try await owners(more)
+        #expect(split["col_adams"]?.count == 30)
+        #expect(split["col_brooks"]?.count == 20)
+        #expect(split["none"]?.count == 10)
 
         let tooMany = try await demo.call("POST", "/v1/jobs", body: DemoServer.text(
             ["kind": "accounts.assign", "selection": selection,
