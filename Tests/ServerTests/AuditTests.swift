@@ -39,7 +39,8 @@ import Testing
         let tagged = try #require(items.first?["itemId"]?.string)
         let oneItem = try await demo.all("/v1/audit?itemId=\(tagged)")
         #expect(oneItem.count == 1)
-        #expect(oneItem.first?["after"]?.string?.contains("audit-check") == true)
+        #expect(oneItem.first?["after"]?["tags"]?.arrayValue?.contains("audit-check") == true)
+        #expect(oneItem.first?["before"]?["tags"]?.arrayValue?.contains("audit-check") == false)
 
         let byManager = try await demo.all("/v1/audit?actor=Practice%20manager")
         #expect(byManager.count == 2)
