@@ -80,14 +80,18 @@ public actor PracticeStore {
         return entries
     }
 
-    /// How many audit entries each item has, for one job (the exactly-once check).
+    /// How many audit entries each item has, for one job (the exactly-once check); operator actions on the job
+    /// itself are not items.
     public func auditCountByItem(jobId: String) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for batch in store.state.audit where batch.jobId == jobId {
+        for batch in store.state.audit where batch.jobId == jobId && batch.entity != Self.jobsEntity {
             for id in batch.itemIds { counts[id, default: 0] += 1 }
         }
         return counts
     }
+
+    /// The audit entity of operator actions on jobs.
+    public static let jobsEntity = "jobs"
 
     /// Appends the audit entry of an operator's action on a job (create, approve, reject, pause, resume, cancel,
     /// retry-failed): entity `jobs`, the job as the item, its state before and after.
@@ -97,7 +101,7 @@ public actor PracticeStore {
             OperationCore.jsonText(["state": value.map(JSONValue.string) ?? .null, "kind": .string(kind)])
         }
         try store.commit([.audit(AuditBatch(at: Timestamp.string(at), actor: actor, action: "job." + action,
-                                            jobId: jobId, entity: "jobs", field: "state", itemIds: [jobId],
+                                            jobId: jobId, entity: Self.jobsEntity, field: "state", itemIds: [jobId],
                                             before: [state(before)], after: [state(after)], reason: note))])
     }
 
