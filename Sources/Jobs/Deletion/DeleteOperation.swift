@@ -26,7 +26,7 @@ public struct DeleteOperation: BulkOperation {
             paramsSchema: ["type": "object", "required": ["mode"],
                            "properties": ["mode": ["type": "string", "enum": ["soft", "hard"], "default": "soft"]]],
             selectionLimit: Self.entities.map { limits.limit(for: $0) }.max() ?? limits.fallback,
-            role: "staff", approvalBelowRole: "manager")
+            role: "staff", approvalBelowRole: "manager", confirmationPhrase: Self.hardPhrase)
     }
 
     private func hard(_ params: JSONValue) throws -> Bool {
