@@ -13,9 +13,11 @@ public struct AuditBatch: Codable, Sendable, Equatable {
     public var before: [String]
     /// Values after: one per item, or a single value shared by all (JSON text).
     public var after: [String]
+    /// Why the change was made, when the operator gave a reason (a reschedule, a cancellation).
+    public var reason: String?
 
     public init(at: String, actor: String, action: String, jobId: String?, entity: String, field: String?,
-                itemIds: [String], before: [String], after: [String]) {
+                itemIds: [String], before: [String], after: [String], reason: String? = nil) {
         self.at = at
         self.actor = actor
         self.action = action
@@ -25,6 +27,7 @@ public struct AuditBatch: Codable, Sendable, Equatable {
         self.itemIds = itemIds
         self.before = before
         self.after = after
+        self.reason = reason
     }
 
     /// The entry of the item at `index`.
@@ -32,7 +35,7 @@ public struct AuditBatch: Codable, Sendable, Equatable {
         AuditEntry(at: at, actor: actor, action: action, jobId: jobId, entity: entity,
                    itemId: itemIds.isEmpty ? nil : itemIds[index], field: field,
                    before: before.isEmpty ? nil : before[min(index, before.count - 1)],
-                   after: after.isEmpty ? nil : after[min(index, after.count - 1)])
+                   after: after.isEmpty ? nil : after[min(index, after.count - 1)], reason: reason)
     }
 
     public var entryCount: Int { max(itemIds.count, 1) }

@@ -9,6 +9,10 @@ public struct RecordStatusOperation: BulkOperation {
 
     private let store: PracticeStore
     public let descriptor: OperationDescriptor
+    /// The audit value of each status, made once: this kind is the hot path.
+    static let auditText: [MedicalRecord.Status: String] = Dictionary(uniqueKeysWithValues: MedicalRecord.Status.allCases.map {
+        ($0, "{\"status\":\"\($0.rawValue)\"}")
+    })
 
     public init(store: PracticeStore, limits: SelectionLimits) {
         self.store = store
@@ -43,7 +47,7 @@ public struct RecordStatusOperation: BulkOperation {
     }
 
     public func resolve(_ selection: Selection) async throws -> [String] {
-        try await RecordSelection.resolve(selection, in: store, entity: descriptor.entity)
+        try await EntitySelection.resolve(selection, in: store, entities: [MedicalRecord.entity])
     }
 
     /// Why `record` cannot move to `status`, or nil when it can; `skip` tells a no-op apart from a refusal.
@@ -95,12 +99,12 @@ public struct RecordStatusOperation: BulkOperation {
                 } else if let record {
                     outcomes.append(.succeeded(id))
                     changed.append(id)
-                    before.append(record.status.rawValue)
+                    before.append(Self.auditText[record.status] ?? "")
                 }
             }
             guard !changed.isEmpty else { return ([], outcomes) }
             let audit = AuditBatch(at: at, actor: chunk.actor, action: Self.kind, jobId: chunk.jobId, entity: "records",
-                                   field: "status", itemIds: changed, before: before, after: [status.rawValue])
+                                   field: "status", itemIds: changed, before: before, after: [Self.auditText[status] ?? ""])
             return ([.setRecordStatus(ids: changed, status: status), .audit(audit)], outcomes)
         }
     }

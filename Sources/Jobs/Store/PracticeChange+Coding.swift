@@ -7,6 +7,8 @@ import Persistence
 extension PracticeChange {
     private enum Tag: UInt8 {
         case putRecords = 1, setRecordStatus, audit, ledger
+        /// An audit batch with a reason.
+        case auditWithReason
         case json = 255
     }
 
@@ -24,7 +26,7 @@ extension PracticeChange {
                 writer.write(ids)
                 writer.write(status.rawValue)
             case .audit(let batch):
-                writer.write(Tag.audit.rawValue)
+                writer.write((batch.reason == nil ? Tag.audit : Tag.auditWithReason).rawValue)
                 writer.write(batch.at)
                 writer.write(batch.actor)
                 writer.write(batch.action)
@@ -34,6 +36,7 @@ extension PracticeChange {
                 writer.write(batch.itemIds)
                 writer.write(batch.before)
                 writer.write(batch.after)
+                if let reason = batch.reason { writer.write(reason) }
             case .ledger(let jobId, let entry):
                 writer.write(Tag.ledger.rawValue)
                 writer.write(jobId)
@@ -45,6 +48,10 @@ extension PracticeChange {
                     writer.write(outcome.status.rawValue)
                     writer.write(optional: outcome.reason)
                 }
+            case .putStaff, .putClients, .putPatients, .putAppointments, .putBilling, .putAccounts, .putTemplates,
+                 .putMessages, .remove:
+                writer.write(Tag.json.rawValue)
+                writer.write(raw: Array(try JSONEncoder().encode(change)))
             }
         }
         return writer.bytes
@@ -70,12 +77,14 @@ extension PracticeChange {
             case .setRecordStatus:
                 let ids = try reader.readStrings()
                 changes.append(.setRecordStatus(ids: ids, status: try MedicalRecord.Status(reading: &reader)))
-            case .audit:
-                changes.append(.audit(AuditBatch(at: try reader.readString(), actor: try reader.readString(),
-                                                 action: try reader.readString(), jobId: try reader.readOptionalString(),
-                                                 entity: try reader.readString(), field: try reader.readOptionalString(),
-                                                 itemIds: try reader.readStrings(), before: try reader.readStrings(),
-                                                 after: try reader.readStrings())))
+            case .audit, .auditWithReason:
+                var batch = AuditBatch(at: try reader.readString(), actor: try reader.readString(),
+                                       action: try reader.readString(), jobId: try reader.readOptionalString(),
+                                       entity: try reader.readString(), field: try reader.readOptionalString(),
+                                       itemIds: try reader.readStrings(), before: try reader.readStrings(),
+                                       after: try reader.readStrings())
+                if tag == .auditWithReason { batch.reason = try reader.readString() }
+                changes.append(.audit(batch))
             case .ledger:
                 let jobId = try reader.readString()
                 let start = try reader.readVarint()

@@ -32,7 +32,11 @@ public actor PracticeStore {
 
     public var state: PracticeState { store.state }
 
-    public var isEmpty: Bool { store.state.records.isEmpty }
+    /// True before anything (demo, bench data) was put in.
+    public var isEmpty: Bool {
+        let state = store.state
+        return state.records.isEmpty && state.staff.isEmpty && state.clients.isEmpty && state.accounts.isEmpty
+    }
 
     public func record(_ id: String) -> MedicalRecord? { store.state.records[id] }
 
@@ -56,13 +60,15 @@ public actor PracticeStore {
         return outcomes
     }
 
-    /// Audit entries, oldest first, filtered by job, item, actor and time range.
+    /// Audit entries, oldest first, filtered by job, item, actor, time range, entity and action.
     public func audit(jobId: String? = nil, itemId: String? = nil, actor: String? = nil, from: String? = nil,
-                      to: String? = nil) -> [AuditEntry] {
+                      to: String? = nil, entity: String? = nil, action: String? = nil) -> [AuditEntry] {
         var entries: [AuditEntry] = []
         for batch in store.state.audit {
             if let jobId, batch.jobId != jobId { continue }
             if let actor, batch.actor != actor { continue }
+            if let entity, batch.entity != entity { continue }
+            if let action, batch.action != action { continue }
             if let from, batch.at < from { continue }
             if let to, batch.at > to { continue }
             if let itemId {
@@ -74,13 +80,81 @@ public actor PracticeStore {
         return entries
     }
 
-    /// How many audit entries each item has, for one job (the exactly-once check).
+    /// How many audit entries each item has, for one job (the exactly-once check); operator actions on the job
+    /// itself are not items.
     public func auditCountByItem(jobId: String) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for batch in store.state.audit where batch.jobId == jobId {
+        for batch in store.state.audit where batch.jobId == jobId && batch.entity != Self.jobsEntity {
             for id in batch.itemIds { counts[id, default: 0] += 1 }
         }
         return counts
+    }
+
+    /// The audit entity of operator actions on jobs.
+    public static let jobsEntity = "jobs"
+
+    /// Appends the audit entry of an operator's action on a job (create, approve, reject, pause, resume, cancel,
+    /// retry-failed): entity `jobs`, the job as the item, its state before and after.
+    public func recordJobAction(_ action: String, jobId: String, kind: String, actor: String, before: String?,
+                                after: String, at: Date = Date(), note: String? = nil) throws {
+        func state(_ value: String?) -> String {
+            OperationCore.jsonText(["state": value.map(JSONValue.string) ?? .null, "kind": .string(kind)])
+        }
+        try store.commit([.audit(AuditBatch(at: Timestamp.string(at), actor: actor, action: "job." + action,
+                                            jobId: jobId, entity: Self.jobsEntity, field: "state", itemIds: [jobId],
+                                            before: [state(before)], after: [state(after)], reason: note))])
+    }
+
+    /// Brings back the soft-deleted row `id` of `entity` and undoes its cascade; audited as `restore`.
+    public func restore(entity: String, id: String, actor: String, at: Date = Date()) throws -> AnyEntity {
+        guard let type = PracticeState.entities[entity] else { throw JobError(.notFound, "no entity \"\(entity)\"") }
+        return try restore(type, id: id, actor: actor, at: Timestamp.string(at))
+    }
+
+    private func restore<Row: PracticeEntity>(_ type: Row.Type, id: String, actor: String, at: String) throws -> AnyEntity {
+        let state = store.state
+        guard var row = state[keyPath: Row.table][id] else {
+            throw JobError(.notFound, "no \(Row.entity) row \(id) (hard-deleted and purged rows cannot be restored)")
+        }
+        guard let deletedAt = row.deletedAt else {
+            throw JobError(.conflict, "\(id) is not deleted", details: ["itemId": .string(id)])
+        }
+        row.deletedAt = nil
+        let audit = AuditBatch(at: at, actor: actor, action: "restore", jobId: nil, entity: Row.entity, field: "deletedAt",
+                               itemIds: [id], before: [OperationCore.jsonText(["deletedAt": .string(deletedAt)])],
+                               after: [OperationCore.jsonText(["deletedAt": .null])])
+        let cascade = DeletionCascade.onRestore(Row.entity, id, in: state, action: "restore.cascade").map { change in
+            guard case .audit(var batch) = change else { return change }
+            batch.at = at
+            batch.actor = actor
+            return .audit(batch)
+        }
+        try store.commit([Row.put([row])] + cascade + [.audit(audit)])
+        return AnyEntity(row)
+    }
+
+    /// Removes for good every row soft-deleted before `cutoff`; audited as `purge` by `system`. Returns the count.
+    @discardableResult
+    public func purge(deletedBefore cutoff: Date, at: Date = Date()) throws -> Int {
+        let limit = Timestamp.string(cutoff)
+        let state = store.state
+        var changes: [PracticeChange] = []
+        func collect<Row: PracticeEntity>(_ type: Row.Type) {
+            let ids = state[keyPath: Row.table].all.compactMap { row in
+                row.deletedAt.map { $0 < limit } == true ? row.id : nil
+            }
+            guard !ids.isEmpty else { return }
+            changes.append(.remove(entity: Row.entity, ids: ids))
+            changes.append(.audit(AuditBatch(at: Timestamp.string(at), actor: "system", action: "purge", jobId: nil,
+                                             entity: Row.entity, field: nil, itemIds: ids, before: [], after: [])))
+        }
+        for type in PracticeState.entities.values.sorted(by: { $0.entity < $1.entity }) { collect(type) }
+        guard !changes.isEmpty else { return 0 }
+        try store.commit(changes)
+        return changes.reduce(0) { count, change in
+            if case .remove(_, let ids) = change { return count + ids.count }
+            return count
+        }
     }
 
     public func close() {

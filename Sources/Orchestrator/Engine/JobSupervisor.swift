@@ -68,6 +68,13 @@ public actor JobSupervisor {
 
     public func descriptor(kind: String) -> OperationDescriptor? { operations[kind]?.descriptor }
 
+    /// The least role that may create a `kind` job with `params`, and the role below which it waits for
+    /// approval; nil for an unknown kind.
+    public func requirements(kind: String, params: JSONValue) -> (role: String, approvalBelowRole: String?)? {
+        guard let operation = operations[kind] else { return nil }
+        return (operation.requiredRole(for: params), operation.approvalBelowRole(for: params))
+    }
+
     public func job(_ id: String) -> JobSnapshot? { jobs[id].map(snapshot) }
 
     /// Jobs newest first, optionally only those in `states` and of `kinds`.
@@ -228,6 +235,7 @@ public actor JobSupervisor {
                            details: ["limit": .number(Double(limit)), "count": .number(Double(ids.count))])
         }
         if ids.isEmpty { throw JobError(.validationFailed, "the selection matches no items", details: ["count": 0]) }
+        try await operation.check(params: request.params, itemIds: ids)
         return (operation, ids)
     }
 

@@ -17,7 +17,7 @@ public struct APIRouter: Sendable {
     /// Largest request body the API reads; larger ones answer 413 in the API's shape.
     var maxBodyBytes = ServerConfiguration().maxRequestBodyBytes
 
-    var jobs: JobRoutes { JobRoutes(supervisor: supervisor) }
+    var jobs: JobRoutes { JobRoutes(supervisor: supervisor, practice: practice) }
 
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         do {
@@ -91,12 +91,24 @@ public struct APIRouter: Sendable {
                 try allow(method, ["DELETE"])
                 return try await routes.revoke(rest[1], caller: caller)
             }
-        case "records" where rest.count == 1:
-            try allow(method, ["GET"])
-            return try await RecordRoutes(practice: practice).records(request)
         case "audit" where rest.count == 1:
             try allow(method, ["GET"])
-            return try await RecordRoutes(practice: practice).audit(request)
+            return try await EntityRoutes(practice: practice).audit(request)
+        case let entity? where EntityRoutes.entities.contains(entity):
+            let routes = EntityRoutes(practice: practice)
+            switch rest.count {
+            case 1:
+                try allow(method, ["GET"])
+                return try await routes.list(entity, request, caller: caller)
+            case 2:
+                try allow(method, ["GET"])
+                return try await routes.get(entity, rest[1], request, caller: caller)
+            case 3 where rest[2] == "restore":
+                try allow(method, ["POST"])
+                return try await routes.restore(entity, rest[1], caller: caller)
+            default:
+                break
+            }
         default:
             break
         }

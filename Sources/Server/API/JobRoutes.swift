@@ -1,10 +1,23 @@
 import Foundation
+import Jobs
 import Orchestrator
 import Transport
 
-/// The `/v1/jobs` and `/v1/kinds` endpoints.
+/// The `/v1/jobs` and `/v1/kinds` endpoints. Every successful operator request (create, approve, reject, pause,
+/// resume, cancel, retry-failed) is written to the audit log.
 struct JobRoutes {
     let supervisor: JobSupervisor
+    var practice: PracticeStore?
+
+    /// Audits an operator's action; the request already succeeded, so a failure here is only logged.
+    private func audit(_ action: String, job: JobSnapshot, caller: AccessToken, before: JobState?, note: String? = nil) async {
+        do {
+            try await practice?.recordJobAction(action, jobId: job.id, kind: job.kind, actor: caller.name,
+                                                before: before?.rawValue, after: job.state.rawValue, note: note)
+        } catch {
+            FileHandle.standardError.write(Data("bulkops: could not audit \(action) of \(job.id): \(error)\n".utf8))
+        }
+    }
 
     private static let createFields: Set<String> = ["kind", "selection", "params", "scheduledFor", "confirm", "onConflict",
                                                     "chunkSize", "maxItemsPerSecond"]
@@ -38,20 +51,24 @@ struct JobRoutes {
         guard let descriptor = await supervisor.descriptor(kind: kind) else {
             throw APIError.badRequest("unknown job kind \"\(kind)\"", ["field": "kind", "value": .string(kind)])
         }
-        guard caller.role >= Role(rawValue: descriptor.role) ?? .admin else {
-            throw APIError.forbidden("\(kind) needs the \(descriptor.role) role")
-        }
         guard let selectionValue = body.object["selection"], case .object(let selectionObject) = selectionValue else {
             throw APIError.badRequest("\"selection\" is required and must be an object", ["field": "selection"])
         }
         let selection = try Self.selection(selectionObject)
         let params = body.object["params"] ?? .object([:])
         guard params.objectValue != nil else { throw APIError.badRequest("\"params\" must be an object", ["field": "params"]) }
+        // why: some kinds need more for some parameters (a hard delete needs a manager)
+        let needs = await supervisor.requirements(kind: kind, params: params)
+            ?? (role: descriptor.role, approvalBelowRole: descriptor.approvalBelowRole)
+        guard caller.role >= Role(rawValue: needs.role) ?? .admin else {
+            throw APIError(status: 403, code: "forbidden", message: "\(kind) with these parameters needs the \(needs.role) role",
+                           details: ["role": .string(needs.role), "kind": .string(kind)])
+        }
         let onConflict = try body.string("onConflict") ?? "reject"
         guard onConflict == "reject" || onConflict == "queue" else {
             throw APIError.badRequest("onConflict must be \"reject\" or \"queue\"", ["field": "onConflict"])
         }
-        let approval = descriptor.approvalBelowRole.flatMap(Role.init(rawValue:)).map { caller.role < $0 } ?? false
+        let approval = needs.approvalBelowRole.flatMap(Role.init(rawValue:)).map { caller.role < $0 } ?? false
         let job = JobRequest(kind: kind, selection: selection, params: params, createdBy: caller.name,
                              scheduledFor: try body.date("scheduledFor"), confirm: try body.string("confirm"),
                              queueOnConflict: onConflict == "queue", chunkSize: try body.int("chunkSize"),
@@ -99,6 +116,7 @@ struct JobRoutes {
     func create(_ request: HTTPRequest, caller: AccessToken) async throws -> HTTPResponse {
         let (job, _) = try await jobRequest(request, caller: caller)
         let snapshot = try await supervisor.create(job)
+        await audit("create", job: snapshot, caller: caller, before: nil, note: "\(snapshot.progress.total) items")
         return APIResponse.json(snapshot, status: 201, headers: [("Location", "/v1/jobs/\(snapshot.id)")])
     }
 
@@ -132,6 +150,7 @@ struct JobRoutes {
     }
 
     func control(_ id: String, action: String, caller: AccessToken) async throws -> HTTPResponse {
+        let before = await supervisor.job(id)?.state
         let job: JobSnapshot
         switch action {
         case "pause": job = try await supervisor.pause(id)
@@ -142,6 +161,7 @@ struct JobRoutes {
             job = action == "approve" ? try await supervisor.approve(id) : try await supervisor.reject(id)
         default: throw APIError.notFound("no such action \(action)")
         }
+        await audit(action, job: job, caller: caller, before: before)
         return APIResponse.json(job, status: 202)
     }
 
@@ -151,12 +171,15 @@ struct JobRoutes {
         guard let descriptor = await supervisor.descriptor(kind: original.kind) else {
             throw APIError.notFound("job kind \(original.kind) is no longer offered")
         }
-        guard caller.role >= Role(rawValue: descriptor.role) ?? .admin else {
-            throw APIError.forbidden("\(original.kind) needs the \(descriptor.role) role")
+        let needs = await supervisor.requirements(kind: original.kind, params: original.params)
+            ?? (role: descriptor.role, approvalBelowRole: descriptor.approvalBelowRole)
+        guard caller.role >= Role(rawValue: needs.role) ?? .admin else {
+            throw APIError.forbidden("\(original.kind) with these parameters needs the \(needs.role) role")
         }
-        let approval = descriptor.approvalBelowRole.flatMap(Role.init(rawValue:)).map { caller.role < $0 } ?? false
+        let approval = needs.approvalBelowRole.flatMap(Role.init(rawValue:)).map { caller.role < $0 } ?? false
         let job = try await supervisor.retryFailed(id, createdBy: caller.name, requiresApproval: approval,
                                                    confirm: try body.string("confirm"))
+        await audit("retryFailed", job: job, caller: caller, before: nil, note: "retry of \(id)")
         return APIResponse.json(job, status: 201, headers: [("Location", "/v1/jobs/\(job.id)")])
     }
 

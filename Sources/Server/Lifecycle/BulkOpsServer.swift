@@ -34,7 +34,7 @@ public enum BulkOpsServer {
         let practice = try await PracticeStore.open(directory: data + "/practice")
         if configuration.demo, await practice.isEmpty {
             let added = try await DemoPractice.seed(into: practice)
-            log("created the demo practice (\(added) records)")
+            log("created the demo practice (\(added) rows)")
         }
         if configuration.benchRecords > 0 {
             let added = try await BenchData.seed(records: configuration.benchRecords, into: practice)
@@ -43,9 +43,27 @@ public enum BulkOpsServer {
         var engine = JobSupervisor.Configuration()
         engine.maxConcurrentJobs = configuration.maxConcurrentJobs
         let supervisor = JobSupervisor(configuration: engine, store: FileJobStore(directory: data + "/jobs"),
-                                       operations: JobCatalog.operations(store: practice, limits: configuration.limits),
+                                       operations: JobCatalog.operations(store: practice, limits: configuration.limits,
+                                                                         accountStatuses: configuration.accountStatuses),
                                        log: { log($0) })
         for problem in await supervisor.recover() { log("job \(problem.jobId) could not be recovered: \(problem.reason)") }
+
+        let purgeAfter = configuration.purgeAfterDays * 86_400
+        @Sendable func purge() async {
+            do {
+                let purged = try await practice.purge(deletedBefore: Date().addingTimeInterval(-purgeAfter))
+                if purged > 0 { log("purged \(purged) soft-deleted rows older than \(configuration.purgeAfterDays) days") }
+            } catch {
+                log("could not purge soft-deleted rows: \(error)")
+            }
+        }
+        await purge()
+        let purger = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 3_600_000_000_000)
+                if !Task.isCancelled { await purge() }
+            }
+        }
 
         let shutdown = ShutdownFlag()
         var router = APIRouter(supervisor: supervisor, tokens: tokens, practice: practice, version: version,
@@ -87,6 +105,7 @@ public enum BulkOpsServer {
         let signal = await signals.wait()
         log("received signal \(signal); shutting down")
         shutdown.set()
+        purger.cancel()
         // why: runners stop first, at their chunk boundary, so the work done equals what was checkpointed however
         // long the drain lasts
         await supervisor.shutdown()

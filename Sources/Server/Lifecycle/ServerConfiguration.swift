@@ -13,6 +13,10 @@ public struct ServerConfiguration: Sendable {
     /// Serve `/v1/echo` for WebSocket conformance tests.
     public var webSocketEcho = false
     public var limits = SelectionLimits()
+    /// The statuses `accounts.setStatus` accepts.
+    public var accountStatuses = AccountStatuses()
+    /// Soft-deleted rows are purged for good this many days after their deletion (checked at start and hourly).
+    public var purgeAfterDays: Double = 90
     public var maxConcurrentJobs = 4
     /// Browser origins allowed on the stream besides the server's own.
     public var allowedOrigins: [String] = []
@@ -45,8 +49,8 @@ public struct ServerConfiguration: Sendable {
                          [--limits records=1000,appointments=500] [--max-concurrent-jobs N] [--allow-origin URL]
                          [--rate-limit N] [--rate-limit-burst N] [--max-body-bytes N] [--drain-seconds S]
                          [--stream-stall-timeout S] [--stream-high-water BYTES] [--socket-send-buffer BYTES]
-                         [--max-connections N]
-    env: BULKOPS_HOST, BULKOPS_PORT, BULKOPS_DATA, BULKOPS_LIMITS
+                         [--max-connections N] [--account-statuses new,active,…] [--purge-after-days 90]
+    env: BULKOPS_HOST, BULKOPS_PORT, BULKOPS_DATA, BULKOPS_LIMITS, BULKOPS_ACCOUNT_STATUSES, BULKOPS_PURGE_AFTER_DAYS
     """
 
     /// Reads `arguments` (after `serve`) over `environment`; throws a one-line message on bad input.
@@ -56,6 +60,10 @@ public struct ServerConfiguration: Sendable {
         if let port = environment["BULKOPS_PORT"], !port.isEmpty { configuration.port = try parsePort(port) }
         if let data = environment["BULKOPS_DATA"], !data.isEmpty { configuration.dataDirectory = data }
         if let limits = environment["BULKOPS_LIMITS"], !limits.isEmpty { try configuration.limits.apply(limits) }
+        if let statuses = environment["BULKOPS_ACCOUNT_STATUSES"], !statuses.isEmpty {
+            configuration.accountStatuses = try parseStatuses(statuses)
+        }
+        if let days = environment["BULKOPS_PURGE_AFTER_DAYS"], !days.isEmpty { configuration.purgeAfterDays = try parseDays(days) }
         var index = 0
         var burstGiven = false
         func value(_ flag: String) throws -> String {
@@ -106,6 +114,8 @@ public struct ServerConfiguration: Sendable {
                 configuration.maxConnections = count
             case "--socket-send-buffer":
                 configuration.socketSendBufferBytes = try bytes(try value(argument), argument)
+            case "--account-statuses": configuration.accountStatuses = try parseStatuses(try value(argument))
+            case "--purge-after-days": configuration.purgeAfterDays = try parseDays(try value(argument))
             case "-h", "--help": throw CommandLineError(usage)
             default: throw CommandLineError("unknown option \(argument)\n\(usage)")
             }
@@ -125,6 +135,19 @@ public struct ServerConfiguration: Sendable {
 
     private static func bytes(_ text: String, _ flag: String) throws -> Int {
         Int(try number(text, flag, in: 1_024...1_073_741_824))
+
+    }
+
+    private static func parseStatuses(_ text: String) throws -> AccountStatuses {
+        guard let statuses = AccountStatuses.parse(text) else { throw CommandLineError("account statuses must be a comma-separated list") }
+        return statuses
+    }
+
+    private static func parseDays(_ text: String) throws -> Double {
+        guard let days = Double(text), days >= 0, days <= 36_500 else {
+            throw CommandLineError("--purge-after-days needs a number of days from 0 to 36500")
+        }
+        return days
     }
 
     private static func parsePort(_ text: String) throws -> Int {
