@@ -11,13 +11,12 @@ public enum BenchData {
     /// Adds the records the store does not have yet, in batches, and returns how many it added.
     @discardableResult
     public static func seed(records count: Int, into store: PracticeStore, batchSize: Int = 20_000) async throws -> Int {
-        let existing = await store.state.records
+        let missing = await store.read { state in (0..<count).filter { state.records[recordId($0)] == nil } }
         var added = 0
         var batch: [MedicalRecord] = []
         let base = Date(timeIntervalSince1970: 1_790_000_000)
-        for index in 0..<count {
+        for index in missing {
             let id = recordId(index)
-            if existing[id] != nil { continue }
             batch.append(MedicalRecord(id: id, patientId: "pat_b\(index % 5_000)", vetId: "vet_b\(index % 5)",
                                        date: Timestamp.string(base.addingTimeInterval(Double(index % 10_000) * 600)),
                                        template: "bench", status: .draft))

@@ -17,8 +17,8 @@ public enum EntitySelection {
             return ids.filter { !excluded.contains($0) }
         }
         let filter = try EntityFilter(selection.filter ?? [:], entity: type)
-        let state = await store.state
-        return resolve(type, filter, state).filter { !excluded.contains($0) }
+        let ids = await store.read { state in resolve(type, filter, state) }
+        return ids.filter { !excluded.contains($0) }
     }
 
     private static func resolve<Row: PracticeEntity>(_ type: Row.Type, _ filter: EntityFilter, _ state: PracticeState)

@@ -30,7 +30,15 @@ public actor PracticeStore {
         return PracticeStore(executor: executor, store: box.value)
     }
 
+    /// A copy of the whole state. Prefer `read`: a copy held while a chunk commits makes that commit copy every
+    /// table instead of changing it in place.
     public var state: PracticeState { store.state }
+
+    /// Runs `body` on the store's own thread with the current state, so nothing escapes and commits keep changing
+    /// the state in place.
+    public func read<T: Sendable>(_ body: @Sendable (PracticeState) throws -> T) rethrows -> T {
+        try body(store.state)
+    }
 
     /// True before anything (demo, bench data) was put in.
     public var isEmpty: Bool {

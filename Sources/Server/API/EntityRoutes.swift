@@ -40,13 +40,16 @@ struct EntityRoutes {
 
     func list(_ entity: String, _ request: HTTPRequest, caller: AccessToken) async throws -> HTTPResponse {
         let deleted = try includeDeleted(request, caller: caller)
-        let rows = try await practice.state.matching(entity, filter: Self.filter(from: request), includeDeleted: deleted)
-        return try APIResponse.page(rows.map(AnyEntity.init), request: request)
+        let filter = Self.filter(from: request)
+        let rows = try await practice.read { state in
+            try state.matching(entity, filter: filter, includeDeleted: deleted).map(AnyEntity.init)
+        }
+        return try APIResponse.page(rows, request: request)
     }
 
     func get(_ entity: String, _ id: String, _ request: HTTPRequest, caller: AccessToken) async throws -> HTTPResponse {
         let deleted = try includeDeleted(request, caller: caller)
-        guard let row = await practice.state.row(entity, id), deleted || row.deletedAt == nil else {
+        guard let row = await practice.read({ $0.row(entity, id) }), deleted || row.deletedAt == nil else {
             throw APIError.notFound("no \(entity) row \(id)")
         }
         return APIResponse.json(AnyEntity(row))
