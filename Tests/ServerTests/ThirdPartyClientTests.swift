@@ -23,8 +23,9 @@ import Testing
         #expect(events.last?["job"]?["progress"]?["processed"]?.intValue == 300)
         let progress = events.filter { $0["event"]?.stringValue == "progress" }
         let times = progress.compactMap { $0["_receivedAt"]?.doubleValue }
-        let span = (times.last ?? 0) - (times.first ?? 0)
-        #expect(Double(progress.count) <= 11 * span + 3, "\(progress.count) progress events in \(span) s")
+        // why: at most ten progress events of a job in any second; arrival jitters, so windows are 0.9 s here
+        let busiest = times.indices.map { start in times[start...].prefix { $0 - times[start] < 0.9 }.count }.max() ?? 0
+        #expect(busiest <= 10, "\(busiest) progress events arrived within 0.9 s")
         #expect(messages.last?["type"]?.stringValue == "_closed")
     }
 

@@ -40,7 +40,10 @@ final class BenchContext: Sendable {
             try await checkHealth(remote)
             return remote
         }
-        var arguments = ["--bench-data", String(benchRecords), "--limits", "records=\(max(1_000, selectionLimit))"]
+        // why: the harness is one client sending far more than a person would; the server's per-token limit would
+        // measure itself
+        var arguments = ["--bench-data", String(benchRecords), "--limits", "records=\(max(1_000, selectionLimit))",
+                         "--rate-limit", "0"]
         if let maxConcurrentJobs { arguments += ["--max-concurrent-jobs", String(maxConcurrentJobs)] }
         let server = try LocalServer(binary: serverBinary, arguments: arguments + extra, keepData: keepData)
         results.withLock { $0.servers.append(server) }

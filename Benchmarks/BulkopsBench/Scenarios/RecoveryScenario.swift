@@ -132,7 +132,7 @@ enum RecoveryScenario {
             var cursor: String? = "0"
             while let position = cursor {
                 let page = try await api.json(ListPage<AuditView>.self, "GET",
-                                              "/v1/audit?jobId=\(id)&limit=1000&cursor=\(position)")
+                                              "/v1/audit?jobId=\(id)&entity=records&limit=1000&cursor=\(position)")
                 for entry in page.items { counts[entry.itemId ?? "", default: 0] += 1 }
                 cursor = page.nextCursor
             }

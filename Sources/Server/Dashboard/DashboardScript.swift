@@ -833,8 +833,9 @@ async function loadAudit(id) {
       let path = '/v1/audit?jobId=' + encodeURIComponent(id) + '&limit=1000';
       if (cursor) path += '&cursor=' + encodeURIComponent(cursor);
       const answer = await api('GET', path);
-      // why: item-level entries (one per changed record) are not state changes; operator actions carry no itemId
-      for (const entry of answer.items || []) if (!entry.itemId) entries.push(entry);
+      // why: item-level entries (one per changed record) are not state changes; operator actions are entries on
+      // the "jobs" entity (older servers wrote them without an itemId)
+      for (const entry of answer.items || []) if (!entry.itemId || entry.entity === 'jobs') entries.push(entry);
       cursor = answer.nextCursor;
       if (!cursor) break;
     }
@@ -846,6 +847,15 @@ async function loadAudit(id) {
   if (job && app.detailId === id) renderTimeline(job);
 }
 
+function auditValue(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    return keys.length === 1 ? String(value[keys[0]]) : JSON.stringify(value);
+  }
+  return String(value);
+}
+
 function renderTimeline(job) {
   const audit = app.audit.get(job.id) || [];
   const items = [];
@@ -855,7 +865,7 @@ function renderTimeline(job) {
   if (audit.length) {
     for (const entry of audit) {
       let text = (entry.actor ? entry.actor + ': ' : '') + entry.action;
-      if (entry.before || entry.after) text += ' (' + (entry.before || '—') + ' → ' + (entry.after || '—') + ')';
+      if (entry.before || entry.after) text += ' (' + auditValue(entry.before) + ' → ' + auditValue(entry.after) + ')';
       items.push({ at: entry.at, text });
     }
   } else {
