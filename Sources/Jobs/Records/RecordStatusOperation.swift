@@ -52,9 +52,15 @@ public struct RecordStatusOperation: BulkOperation {
 
     /// Why `record` cannot move to `status`, or nil when it can; `skip` tells a no-op apart from a refusal.
     static func check(_ record: MedicalRecord?, to status: MedicalRecord.Status) -> (reason: String, skip: Bool)? {
-        guard let record, record.deletedAt == nil else { return ("not found", false) }
-        if record.status == status { return ("already \(status.rawValue)", true) }
-        if record.status == .archived { return ("archived records cannot be finalized", false) }
+        guard let record else { return ("not found", false) }
+        return check(deleted: record.deletedAt != nil, from: record.status, to: status)
+    }
+
+    static func check(deleted: Bool, from current: MedicalRecord.Status, to status: MedicalRecord.Status)
+        -> (reason: String, skip: Bool)? {
+        if deleted { return ("not found", false) }
+        if current == status { return ("already \(status.rawValue)", true) }
+        if current == .archived { return ("archived records cannot be finalized", false) }
         return nil
     }
 
@@ -93,13 +99,17 @@ public struct RecordStatusOperation: BulkOperation {
             var changed: [String] = []
             var before: [String] = []
             for id in chunk.itemIds {
-                let record = state.records[id]
-                if let problem = Self.check(record, to: status) {
+                let found = state.records.withRow(id) { ($0.deletedAt != nil, $0.status) }
+                guard let (deleted, current) = found else {
+                    outcomes.append(.failed(id, "not found"))
+                    continue
+                }
+                if let problem = Self.check(deleted: deleted, from: current, to: status) {
                     outcomes.append(problem.skip ? .skipped(id, problem.reason) : .failed(id, problem.reason))
-                } else if let record {
+                } else {
                     outcomes.append(.succeeded(id))
                     changed.append(id)
-                    before.append(Self.auditText[record.status] ?? "")
+                    before.append(Self.auditText[current] ?? "")
                 }
             }
             guard !changed.isEmpty else { return ([], outcomes) }

@@ -7,6 +7,13 @@ public struct EntityTable<Row: PracticeEntity>: Codable, Sendable {
 
     public subscript(id: String) -> Row? { rows[id] }
 
+    /// Runs `body` on the row without copying it (the dictionary's read accessor lends it), nil when absent.
+    /// Copying a row retains each of its strings; on a chunk's hot path that was a fifth of the work.
+    public func withRow<T>(_ id: String, _ body: (Row) throws -> T) rethrows -> T? {
+        guard let index = rows.index(forKey: id) else { return nil }
+        return try body(rows.values[index])
+    }
+
     public var isEmpty: Bool { rows.isEmpty }
     public var count: Int { rows.count }
 
