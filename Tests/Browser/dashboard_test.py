@@ -412,7 +412,10 @@ def main():
             expected = [k["kind"] for k in kinds["kinds"]]
             shown = [o.get_attribute("value") for o in Select(page.by_id("new-kind")).options]
             expect(shown == expected, "the kind choices %s are GET /v1/kinds %s" % (shown, expected))
-            schema = kinds["kinds"][0]["paramsSchema"]["properties"]["to"]["enum"]
+            Select(page.by_id("new-kind")).select_by_value("records.setStatus")
+            page.wait(lambda: page.visible("param-to"), "records.setStatus parameters")
+            status_kind = next(k for k in kinds["kinds"] if k["kind"] == "records.setStatus")
+            schema = status_kind["paramsSchema"]["properties"]["to"]["enum"]
             options = [o.text for o in Select(page.by_id("param-to")).options if o.get_attribute("value")]
             expect(options == schema, "the 'to' select offers the schema's enum %s, got %s" % (schema, options))
             expect(page.by_id("new-entity").text == "records", "the entity comes from the kind")
@@ -438,6 +441,8 @@ def main():
         def api_error_banner():
             page.go("#/new")
             page.wait(lambda: page.visible("view-new"), "the form")
+            Select(page.by_id("new-kind")).select_by_value("records.setStatus")
+            page.wait(lambda: page.visible("param-to"), "records.setStatus parameters")
             Select(page.by_id("param-to")).select_by_visible_text("archived")
             page.by_id("selmode-filter").click()
             page.js("document.getElementById('filter-rows').replaceChildren();")

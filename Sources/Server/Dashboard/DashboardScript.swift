@@ -850,6 +850,7 @@ async function loadAudit(id) {
 function auditValue(value) {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'object') {
+    if ('state' in value) return value.state === null ? '—' : String(value.state);
     const keys = Object.keys(value);
     return keys.length === 1 ? String(value[keys[0]]) : JSON.stringify(value);
   }
@@ -862,13 +863,14 @@ function renderTimeline(job) {
   items.push({ at: job.createdAt, text: 'Created by ' + (job.createdBy || 'unknown') });
   if (job.scheduledFor) items.push({ at: job.scheduledFor, text: 'Scheduled start' });
   if (job.startedAt) items.push({ at: job.startedAt, text: 'Started running' });
-  if (audit.length) {
-    for (const entry of audit) {
-      let text = (entry.actor ? entry.actor + ': ' : '') + entry.action;
-      if (entry.before || entry.after) text += ' (' + auditValue(entry.before) + ' → ' + auditValue(entry.after) + ')';
-      items.push({ at: entry.at, text });
-    }
-  } else {
+  for (const entry of audit) {
+    let text = (entry.actor ? entry.actor + ': ' : '') + entry.action;
+    if (entry.before || entry.after) text += ' (' + auditValue(entry.before) + ' → ' + auditValue(entry.after) + ')';
+    items.push({ at: entry.at, text });
+  }
+  // why: the audit holds what operators asked for; the states the engine reached (paused at a chunk boundary,
+  // finished) come from the live events this page saw
+  {
     let startSkipped = false;
     for (const seen of app.seen.get(job.id) || []) {
       if (seen.event === 'created' || seen.event === 'finished') continue;
@@ -885,7 +887,7 @@ function renderTimeline(job) {
   for (const item of items) if (item.at) unique.set(item.at + '|' + item.text, item);
   const sorted = Array.from(unique.values()).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   $('timeline-source').textContent = audit.length
-    ? 'From the audit log and the job’s own times.'
+    ? 'From the audit log, the job’s own times and the live events this page has seen.'
     : 'From the job’s times and the live events this page has seen (the audit log has no operator entries for it).';
   const key = sorted.map((i) => i.at + i.text).join('\n');
   const list = $('detail-timeline');

@@ -142,7 +142,8 @@ body[data-conn="reconnecting"] #jobs-body, body[data-conn="reconnecting"] #detai
 .facts dt { color: var(--muted); } .facts dd { margin: 0; overflow-wrap: anywhere; }
 .facts code, .timeline code { font-size: .85rem; }
 .timeline { list-style: none; margin: 0; padding: 0; border-left: 2px solid var(--line); }
-.timeline li { position: relative; padding: .2rem 0 .6rem 1rem; }
+.timeline li { position: relative; padding: .2rem 0 .6rem 1rem; overflow-wrap: anywhere; }
+#detail-body, #detail-body code, #detail-body td { overflow-wrap: anywhere; }
 .timeline li::before { content: ""; position: absolute; left: -.4rem; top: .45rem; width: .6rem; height: .6rem;
   border-radius: 50%; background: var(--accent); }
 .timeline time { display: block; font-size: .8rem; color: var(--muted); }
