@@ -72,10 +72,10 @@ import Transport
         let last = try #require(progress.last?.at)
         let span = last.timeIntervalSince(first)
         #expect(progress.count >= 2 && span > 0)
-        // why: the server sends at most ten per sliding second; arrival times bunch up by a few, hence 12
+        // why: ten a second with a burst of two makes at most 12 in any second; arrivals bunch by one, hence 13
         let times = progress.compactMap(\.at)
         let busiest = times.indices.map { start in times[start...].prefix { $0.timeIntervalSince(times[start]) < 1.0 }.count }.max() ?? 0
-        #expect(busiest <= 12, "\(busiest) progress events of one job arrived within one second")
+        #expect(busiest <= 13, "\(busiest) progress events of one job arrived within one second")
         #expect(progress.count < finalSeq / 4, "progress was coalesced: \(progress.count) of \(finalSeq) events")
         Self.expectWellOrdered(stream.events(of: job))
     }

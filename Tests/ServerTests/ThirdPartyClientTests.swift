@@ -23,9 +23,9 @@ import Testing
         #expect(events.last?["job"]?["progress"]?["processed"]?.intValue == 300)
         let progress = events.filter { $0["event"]?.stringValue == "progress" }
         let times = progress.compactMap { $0["_receivedAt"]?.doubleValue }
-        // why: the server sends at most ten per sliding second; arrival times bunch up by a few, hence 12
+        // why: ten a second with a burst of two makes at most 12 in any second; arrivals bunch by one, hence 13
         let busiest = times.indices.map { start in times[start...].prefix { $0 - times[start] < 1.0 }.count }.max() ?? 0
-        #expect(busiest <= 12, "\(busiest) progress events arrived within one second")
+        #expect(busiest <= 13, "\(busiest) progress events arrived within one second")
         #expect(messages.last?["type"]?.stringValue == "_closed")
     }
 

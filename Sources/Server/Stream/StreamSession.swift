@@ -10,6 +10,8 @@ actor StreamSession {
     struct Configuration: Sendable {
         /// Progress events per job per second per connection.
         var progressPerSecond = 10
+        /// Progress events one job may send back to back before the rate applies (absorbs a reporting job's jitter).
+        var progressBurst = 2.0
         /// Outbound bytes above which the session stops pulling events (they collapse in the subscription).
         var highWaterBytes = 256 * 1024
         /// How long a connection may stay above the high-water mark before it is closed with 1008.
@@ -27,8 +29,9 @@ actor StreamSession {
     private var all = false
     private var jobIds = Set<String>()
     private var lastSentSeq: [String: Int] = [:]
-    /// When each job's last `progressPerSecond` progress events went out (a sliding one-second window).
-    private var progressSends: [String: [Date]] = [:]
+    /// Each job's progress allowance: a token bucket refilled at `progressPerSecond`, holding at most
+    /// `progressBurst`.
+    private var progressTokens: [String: (tokens: Double, at: Date)] = [:]
     private var heldProgress: [String: JobUpdate] = [:]
     private var flushTask: Task<Void, Never>?
 
@@ -176,20 +179,21 @@ actor StreamSession {
         sendEvent(update)
     }
 
-    /// How long a progress event of `id` must wait so that no one-second window holds more than
-    /// `progressPerSecond` of them; nil or ≤ 0 when it may go now. A window rather than a fixed gap, so that a job
-    /// that reports exactly ten times a second is not delayed by its own jitter.
+    /// How long a progress event of `id` must wait for its job's allowance; nil or ≤ 0 when it may go now. A token
+    /// bucket rather than a fixed gap, so that a job reporting ten times a second is not delayed by its own jitter.
     private func progressWait(_ id: String, now: Date) -> TimeInterval? {
-        guard let sends = progressSends[id], sends.count >= configuration.progressPerSecond,
-              let oldest = sends.first else { return nil }
-        return 1 - now.timeIntervalSince(oldest)
+        let tokens = availableTokens(id, now: now)
+        return tokens >= 1 ? nil : (1 - tokens) / Double(configuration.progressPerSecond)
+    }
+
+    private func availableTokens(_ id: String, now: Date) -> Double {
+        guard let bucket = progressTokens[id] else { return configuration.progressBurst }
+        let refill = now.timeIntervalSince(bucket.at) * Double(configuration.progressPerSecond)
+        return min(configuration.progressBurst, bucket.tokens + max(0, refill))
     }
 
     private func recordProgressSend(_ id: String, at now: Date) {
-        var sends = progressSends[id] ?? []
-        sends.append(now)
-        if sends.count > configuration.progressPerSecond { sends.removeFirst(sends.count - configuration.progressPerSecond) }
-        progressSends[id] = sends
+        progressTokens[id] = (availableTokens(id, now: now) - 1, now)
     }
 
     private func scheduleFlush(after delay: TimeInterval) {
