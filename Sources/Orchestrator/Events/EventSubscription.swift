@@ -32,6 +32,9 @@ public final class EventSubscription: AsyncSequence, Sendable {
         var closed = false
         var overflowed = false
         var filter: Filter
+        /// The reader is handling an event it took; new events must queue behind it.
+        var readerBusy = false
+        var direct: (@Sendable (JobUpdate) -> Bool)?
     }
 
     public let id: UInt64
@@ -59,11 +62,26 @@ public final class EventSubscription: AsyncSequence, Sendable {
     /// Events waiting to be read.
     public var pendingCount: Int { buffer.withLock { $0.live } }
 
+    /// Lets the publisher hand events straight to `deliver` while nothing is queued and the reader is idle; when it
+    /// returns false the event is queued as usual. The reader must call `finishedEvent()` after each event it takes.
+    public func setDirectDelivery(_ deliver: (@Sendable (JobUpdate) -> Bool)?) {
+        buffer.withLock { $0.direct = deliver }
+    }
+
+    /// The reader is done with the event `next()` gave it.
+    public func finishedEvent() {
+        buffer.withLock { $0.readerBusy = false }
+    }
+
     func offer(_ update: JobUpdate) {
         let resume: (CheckedContinuation<JobUpdate?, Never>, JobUpdate?)? = buffer.withLock { buffer in
             guard !buffer.closed, buffer.filter.accepts(update.jobId) else { return nil }
+            // why: in order only when nothing is queued or in the reader's hands; the publisher's caller serialises
+            // offers, and this lock serialises them against the reader
+            if buffer.live == 0, !buffer.readerBusy, let direct = buffer.direct, direct(update) { return nil }
             if let waiter = buffer.waiter {
                 buffer.waiter = nil
+                if buffer.direct != nil { buffer.readerBusy = true }
                 return (waiter, update)
             }
             if update.kind == .progress, let slot = buffer.newestProgressSlot[update.jobId] {
@@ -91,13 +109,19 @@ public final class EventSubscription: AsyncSequence, Sendable {
     public func next() async -> JobUpdate? {
         let immediate: JobUpdate?? = buffer.withLock { buffer in
             if buffer.overflowed { return .some(nil) }
-            if let update = Self.take(&buffer) { return .some(update) }
+            if let update = Self.take(&buffer) {
+                if buffer.direct != nil { buffer.readerBusy = true }
+                return .some(update)
+            }
             return buffer.closed ? .some(nil) : nil
         }
         if let immediate { return immediate }
         return await withCheckedContinuation { continuation in
             let resumeNow: JobUpdate?? = buffer.withLock { buffer in
-                if let update = Self.take(&buffer) { return .some(update) }
+                if let update = Self.take(&buffer) {
+                    if buffer.direct != nil { buffer.readerBusy = true }
+                    return .some(update)
+                }
                 if buffer.closed { return .some(nil) }
                 buffer.waiter = continuation
                 return nil

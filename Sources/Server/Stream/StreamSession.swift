@@ -25,24 +25,24 @@ actor StreamSession {
     private let configuration: Configuration
     private let version: String
     private let subscription: EventSubscription
-    private let frames: EventFrameCache
+    private let delivery: StreamDelivery
     private var all = false
     private var jobIds = Set<String>()
-    private var lastSentSeq: [String: Int] = [:]
-    /// Each job's progress allowance: a token bucket refilled at `progressPerSecond`, holding at most
-    /// `progressBurst`.
-    private var progressTokens: [String: (tokens: Double, at: Date)] = [:]
-    private var heldProgress: [String: JobUpdate] = [:]
     private var flushTask: Task<Void, Never>?
 
     init(connection: WebSocketConnection, supervisor: JobSupervisor, version: String, frames: EventFrameCache,
          configuration: Configuration = .init()) {
-        self.frames = frames
         self.connection = connection
         self.supervisor = supervisor
         self.configuration = configuration
         self.version = version
         self.subscription = supervisor.broadcaster.subscribe(filter: .none)
+        let delivery = StreamDelivery(connection: connection, frames: frames,
+                                      progressPerSecond: configuration.progressPerSecond,
+                                      progressBurst: configuration.progressBurst,
+                                      highWaterBytes: configuration.highWaterBytes)
+        self.delivery = delivery
+        subscription.setDirectDelivery { delivery.offerDirect($0) }
     }
 
     func run() async {
@@ -99,6 +99,8 @@ actor StreamSession {
     }
 
     private func subscribe(_ ids: [String], since: [String: Int]) async {
+        delivery.setDirect(false)
+        defer { delivery.setDirect(true) }
         if ids.contains("*") { all = true } else { jobIds.formUnion(ids) }
         // why: subscribe first, so nothing made while the snapshot is built is lost; duplicates are dropped by seq
         updateFilter()
@@ -121,7 +123,7 @@ actor StreamSession {
             }
         }
         sendSnapshot(snapshot)
-        for job in snapshot { lastSentSeq[job.id] = max(lastSentSeq[job.id] ?? 0, job.seq) }
+        for job in snapshot { delivery.noteSnapshot(jobId: job.id, seq: job.seq) }
         for event in replays { deliver(event) }
     }
 
@@ -131,24 +133,7 @@ actor StreamSession {
     }
 
     private func pumpEvents() async {
-        var stalledSince: Date?
         while true {
-            if connection.bufferedOutboundBytes > configuration.highWaterBytes {
-                let now = Date()
-                let since = stalledSince ?? now
-                stalledSince = since
-                if now.timeIntervalSince(since) > configuration.stalledTimeout {
-                    log("closing a stream client that stopped reading (1008): \(connection.bufferedOutboundBytes) "
-                        + "bytes waiting for more than \(configuration.stalledTimeout) s")
-                    _ = await connection.close(code: .policyViolation, reason: "client too slow")
-                    return
-                }
-                // why: the transport offers no writability wake-up; while backed up, events collapse in the
-                // subscription, so this short wait costs nothing but latency for this one client
-                try? await Task.sleep(nanoseconds: 20_000_000)
-                continue
-            }
-            stalledSince = nil
             guard let update = await subscription.next() else {
                 if subscription.overflowed {
                     log("closing a stream client whose event buffer overflowed (1008)")
@@ -157,43 +142,33 @@ actor StreamSession {
                 return
             }
             deliver(update)
+            subscription.finishedEvent()
+            guard await waitWhileBackedUp() else { return }
         }
+    }
+
+    /// While the client has more unsent data than the high-water mark, new events collapse in the subscription
+    /// (the direct path refuses them too). False when the client stayed backed up too long and was closed.
+    private func waitWhileBackedUp() async -> Bool {
+        var stalledSince: Date?
+        while connection.bufferedOutboundBytes > configuration.highWaterBytes {
+            let now = Date()
+            let since = stalledSince ?? now
+            stalledSince = since
+            if now.timeIntervalSince(since) > configuration.stalledTimeout {
+                log("closing a stream client that stopped reading (1008): \(connection.bufferedOutboundBytes) "
+                    + "bytes waiting for more than \(configuration.stalledTimeout) s")
+                _ = await connection.close(code: .policyViolation, reason: "client too slow")
+                return false
+            }
+            // why: the transport offers no writability wake-up; this short wait costs latency for this client only
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return true
     }
 
     private func deliver(_ update: JobUpdate) {
-        let id = update.jobId
-        if update.seq <= lastSentSeq[id] ?? 0 { return }
-        if update.kind == .progress {
-            let now = Date()
-            if let wait = progressWait(id, now: now), wait > 0 {
-                heldProgress[id] = update
-                scheduleFlush(after: wait)
-                return
-            }
-            recordProgressSend(id, at: now)
-        } else if let held = heldProgress[id], held.seq < update.seq {
-            // why: the state event carries newer counts; sending the older progress after it would break seq order
-            heldProgress.removeValue(forKey: id)
-        }
-        lastSentSeq[id] = update.seq
-        sendEvent(update)
-    }
-
-    /// How long a progress event of `id` must wait for its job's allowance; nil or ≤ 0 when it may go now. A token
-    /// bucket rather than a fixed gap, so that a job reporting ten times a second is not delayed by its own jitter.
-    private func progressWait(_ id: String, now: Date) -> TimeInterval? {
-        let tokens = availableTokens(id, now: now)
-        return tokens >= 1 ? nil : (1 - tokens) / Double(configuration.progressPerSecond)
-    }
-
-    private func availableTokens(_ id: String, now: Date) -> Double {
-        guard let bucket = progressTokens[id] else { return configuration.progressBurst }
-        let refill = now.timeIntervalSince(bucket.at) * Double(configuration.progressPerSecond)
-        return min(configuration.progressBurst, bucket.tokens + max(0, refill))
-    }
-
-    private func recordProgressSend(_ id: String, at now: Date) {
-        progressTokens[id] = (availableTokens(id, now: now) - 1, now)
+        if let wait = delivery.deliver(update) { scheduleFlush(after: wait) }
     }
 
     private func scheduleFlush(after delay: TimeInterval) {
@@ -206,25 +181,7 @@ actor StreamSession {
 
     private func flushHeld() {
         flushTask = nil
-        let now = Date()
-        var soonest: TimeInterval?
-        for (id, update) in heldProgress {
-            if let wait = progressWait(id, now: now), wait > 0 {
-                soonest = min(soonest ?? wait, wait)
-                continue
-            }
-            heldProgress.removeValue(forKey: id)
-            if update.seq > lastSentSeq[id] ?? 0 {
-                recordProgressSend(id, at: now)
-                lastSentSeq[id] = update.seq
-                sendEvent(update)
-            }
-        }
-        if let soonest { scheduleFlush(after: soonest) }
-    }
-
-    private func sendEvent(_ update: JobUpdate) {
-        try? connection.send(text: frames.frame(for: update))
+        if let wait = delivery.flushHeld() { scheduleFlush(after: wait) }
     }
 
     private func log(_ line: String) {
@@ -238,6 +195,6 @@ actor StreamSession {
     }
 
     private func sendBytes(_ bytes: [UInt8]) {
-        try? connection.send(text: String(decoding: bytes, as: UTF8.self))
+        delivery.sendText(String(decoding: bytes, as: UTF8.self))
     }
 }
