@@ -46,7 +46,7 @@ public actor FileJobStore: JobStore {
         try store.commit([.state(checkpoint)])
         try store.sync()
         // why: the definition is written last; a folder without one is a create that never finished
-        try AtomicFile.write(try JSONCoding.encoder.encode(definition), to: path + "/definition.json")
+        try AtomicFile.write(try TimestampJSON.encoder.encode(definition), to: path + "/definition.json")
     }
 
     public func recordChunk(jobId: String, _ commit: ChunkCommit) throws {
@@ -70,7 +70,7 @@ public actor FileJobStore: JobStore {
         guard let data = try AtomicFile.read(folder(jobId) + "/items.json") else {
             throw JobError(.notFound, "job \(jobId) has no item list")
         }
-        return try JSONCoding.decoder.decode([String].self, from: data)
+        return try TimestampJSON.decoder.decode([String].self, from: data)
     }
 
     public func exceptions(jobId: String) throws -> [ItemOutcome] {
@@ -96,7 +96,7 @@ public actor FileJobStore: JobStore {
                     try? FileManager.default.removeItem(atPath: path)
                     continue
                 }
-                definition = try JSONCoding.decoder.decode(JobDefinition.self, from: data)
+                definition = try TimestampJSON.decoder.decode(JobDefinition.self, from: data)
             } catch {
                 found.append(.corrupt(jobId: name, definition: nil, reason: "definition.json: \(error)"))
                 continue

@@ -44,10 +44,10 @@ struct JobRecord: JournaledState {
     }
 
     static func encode(_ changes: [Change]) throws -> [UInt8] {
-        Array(try JSONCoding.encoder.encode(changes))
+        Array(try TimestampJSON.encoder.encode(changes))
     }
 
     static func decode(_ bytes: [UInt8]) throws -> [Change] {
-        try JSONCoding.decoder.decode([Change].self, from: Data(bytes))
+        try TimestampJSON.decoder.decode([Change].self, from: Data(bytes))
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// The engine's JSON settings: RFC 3339 dates with fractional seconds, sorted keys for stable files.
-enum JSONCoding {
-    static var encoder: JSONEncoder {
+/// JSON coders whose dates are RFC 3339 UTC strings with microseconds, as the API and the engine's files write them.
+public enum TimestampJSON {
+    public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
@@ -11,7 +11,7 @@ enum JSONCoding {
         return encoder
     }
 
-    static var decoder: JSONDecoder {
+    public static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
