@@ -46,9 +46,8 @@ public struct RecordAssignVetOperation: BulkOperation {
 
     public func preview(itemIds: [String], params: JSONValue) async throws -> JobPreview {
         let vet = try vetId(params)
-        let state = await store.state
-        return OperationCore.preview(MedicalRecord.self, itemIds: itemIds,
-                                     plans: itemIds.map { Self.plan($0, vetId: vet, state: state) })
+        let plans = await store.read { state in itemIds.map { Self.plan($0, vetId: vet, state: state) } }
+        return OperationCore.preview(MedicalRecord.self, itemIds: itemIds, plans: plans)
     }
 
     public func apply(_ chunk: ChunkRequest) async throws -> [ItemOutcome] {

@@ -49,9 +49,8 @@ public struct RecordTagsOperation: BulkOperation {
 
     public func preview(itemIds: [String], params: JSONValue) async throws -> JobPreview {
         let tags = try tags(params)
-        let state = await store.state
-        return OperationCore.preview(MedicalRecord.self, itemIds: itemIds,
-                                     plans: itemIds.map { Self.plan($0, tags: tags, state: state) })
+        let plans = await store.read { state in itemIds.map { Self.plan($0, tags: tags, state: state) } }
+        return OperationCore.preview(MedicalRecord.self, itemIds: itemIds, plans: plans)
     }
 
     public func apply(_ chunk: ChunkRequest) async throws -> [ItemOutcome] {
