@@ -1,8 +1,9 @@
 import Foundation
 import Orchestrator
 import Synchronization
+import Transport
 
-/// The JSON text of each job event, encoded once and shared by every stream connection that sends it: with a
+/// The JSON text of each job event, encoded and framed once and shared by every stream connection that sends it: with a
 /// thousand dashboards, encoding per connection was most of the server's CPU.
 final class EventFrameCache: Sendable {
     private struct Key: Hashable, Sendable {
@@ -11,7 +12,7 @@ final class EventFrameCache: Sendable {
     }
 
     private struct State: Sendable {
-        var frames: [Key: String] = [:]
+        var frames: [Key: WebSocketPreparedText] = [:]
         var order: [Key] = []
         var head = 0
     }
@@ -24,10 +25,10 @@ final class EventFrameCache: Sendable {
         self.capacity = capacity
     }
 
-    func frame(for update: JobUpdate) -> String {
+    func frame(for update: JobUpdate) -> WebSocketPreparedText {
         let key = Key(jobId: update.jobId, seq: update.seq)
         if let cached = state.withLock({ $0.frames[key] }) { return cached }
-        let text = Self.encode(update)
+        let text = WebSocketPreparedText(Self.encode(update))
         state.withLock { state in
             guard state.frames.updateValue(text, forKey: key) == nil else { return }
             state.order.append(key)

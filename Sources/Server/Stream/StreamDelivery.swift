@@ -110,7 +110,7 @@ final class StreamDelivery: Sendable {
         }
         state.lastSentSeq[id] = update.seq
         // why: under the lock, so the publisher's path and the session's never interleave one job's events
-        try? connection.send(text: frames.frame(for: update))
+        try? connection.send(prepared: frames.frame(for: update))
     }
 
     private static func tokens(_ bucket: (tokens: Double, at: Date)?, now: Date, rate: Double, burst: Double) -> Double {

@@ -79,10 +79,24 @@ public final class WebSocketConnection: Sendable {
         try send(opcode: .ping, payload: Array(payload.prefix(125)))
     }
 
+    /// Queues a text message framed in advance; a client connection (which must mask) frames it itself.
+    public func send(prepared: WebSocketPreparedText) throws(WebSocketSendError) {
+        if masksFrames {
+            try send(text: prepared.text)
+        } else {
+            try enqueue(frame: prepared.frame)
+        }
+    }
+
     private func send(opcode: WebSocketOpcode, payload: [UInt8]) throws(WebSocketSendError) {
         guard !closing.load(ordering: .acquiring) else { throw WebSocketSendError(code: .closed) }
         let frame = WebSocketFrameEncoder.encode(
             opcode: opcode, payload: payload, maskKey: masksFrames ? WebSocketFrameEncoder.randomMaskKey() : nil)
+        try enqueue(frame: frame)
+    }
+
+    private func enqueue(frame: [UInt8]) throws(WebSocketSendError) {
+        guard !closing.load(ordering: .acquiring) else { throw WebSocketSendError(code: .closed) }
         guard let handler = handlerSlot.get() else { throw WebSocketSendError(code: .closed) }
         let total = outboundBytes.wrappingAdd(frame.count, ordering: .relaxed).newValue
         if total > maxOutboundBufferedBytes {
