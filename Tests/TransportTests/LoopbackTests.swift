@@ -193,6 +193,30 @@ struct LoopbackTests {
         }
     }
 
+    @Test func receiveMessagesHandsOverQueuedThenLiveMessagesInOrder() async throws {
+        try await withServer(upgradeHandler: echoUpgrade) { _, port in
+            let socket = try await WebSocketClient.connect(
+                port: port, target: "/echo", clientConfiguration: shortClientConfiguration())
+            // the first ten echoes may already wait in the inbox when the handler is set; the rest arrive after
+            for index in 0..<10 { try socket.send(text: "m\(index)") }
+            try await Task.sleep(nanoseconds: 50_000_000)
+            let received = Mutex<[String]>([])
+            socket.receiveMessages { message in
+                if case .text(let text) = message { received.withLock { $0.append(text) } }
+            }
+            for index in 10..<200 { try socket.send(text: "m\(index)") }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while received.withLock({ $0.count }) < 200, ContinuousClock.now < deadline {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            #expect(received.withLock { $0 } == (0..<200).map { "m\($0)" })
+            _ = await socket.close(code: .normal, reason: "done")
+            // why: with a handler, `messages` yields nothing and ends when the connection does
+            var iterator = socket.messages.makeAsyncIterator()
+            #expect(await iterator.next() == nil)
+        }
+    }
+
     @Test func serverCloseCodesReachTheClient() async throws {
         let serverSaw = Mutex<WebSocketCloseInfo?>(nil)
         try await withServer(upgradeHandler: { request in

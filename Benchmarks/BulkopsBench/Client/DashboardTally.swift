@@ -32,10 +32,13 @@ final class DashboardTally: Sendable {
 
     /// Reads the connection until it closes.
     func read(_ socket: WebSocketConnection) async {
-        for await message in socket.messages {
-            guard case .text(let text) = message else { continue }
+        // why: timestamped on the event loop as each message arrives; a task wake-up per message and connection
+        // would measure the harness's own scheduling more than the server
+        socket.receiveMessages { [self] message in
+            guard case .text(let text) = message else { return }
             record(StreamEvent.scan(text, receivedMicros: WallClock.micros()))
         }
+        for await _ in socket.messages {}
         let info = socket.closeInfo
         state.withLock { state in
             state.ended = info

@@ -20,6 +20,13 @@ public final class WebSocketConnection: Sendable {
     /// Received messages, in order.
     public var messages: WebSocketMessages { WebSocketMessages(inbox: inbox) }
 
+    /// Hands every message, from now on and in order, to `handler` on the connection's event loop thread, instead
+    /// of through `messages` (which then only ends when the connection closes). `handler` must not block. For
+    /// readers of thousands of connections, where a task wake-up per message would cost more than the message.
+    public func receiveMessages(_ handler: @escaping @Sendable (WebSocketMessage) -> Void) {
+        inbox.deliver(to: handler)
+    }
+
     let inbox: WebSocketInbox
     let loop: EventLoop
     private let masksFrames: Bool

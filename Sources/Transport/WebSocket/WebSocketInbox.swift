@@ -20,6 +20,10 @@ final class WebSocketInbox: Sendable {
         var readingPaused = false
         /// Called once, when a reader first finds the finished buffer empty.
         var onDrained: (@Sendable () -> Void)?
+        /// When set, messages go straight to it on the loop thread instead of waiting here.
+        var handler: (@Sendable (WebSocketMessage) -> Void)?
+        /// The setter is still handing over what was queued before; new messages queue behind it.
+        var handingOver = false
     }
 
     private let state = Mutex(State())
@@ -40,19 +44,64 @@ final class WebSocketInbox: Sendable {
 
     /// Called by the loop. Returns false when reading should pause.
     func push(_ message: WebSocketMessage) -> Bool {
-        let (waiter, keepReading) = state.withLock { state -> (Waiter?, Bool) in
-            if state.finished { return (nil, true) }
-            if !state.waiters.isEmpty { return (state.waiters.removeFirst(), true) }
+        let (waiter, keepReading, direct) = state.withLock {
+            state -> (Waiter?, Bool, (@Sendable (WebSocketMessage) -> Void)?) in
+            if state.finished { return (nil, true, nil) }
+            if let handler = state.handler, !state.handingOver, state.head >= state.messages.count {
+                return (nil, true, handler)
+            }
+            if state.handler == nil, !state.waiters.isEmpty { return (state.waiters.removeFirst(), true, nil) }
             state.messages.append(message)
             state.bufferedBytes += Self.size(of: message)
-            if state.bufferedBytes > limit {
+            if state.handler == nil, state.bufferedBytes > limit {
                 state.readingPaused = true
-                return (nil, false)
+                return (nil, false, nil)
             }
-            return (nil, true)
+            return (nil, true, nil)
         }
+        direct?(message)
         waiter?.continuation.resume(returning: message)
         return keepReading
+    }
+
+    /// From now on every message goes to `handler` as it arrives (on the loop thread), in order, after those that
+    /// were already waiting.
+    func deliver(to handler: @escaping @Sendable (WebSocketMessage) -> Void) {
+        var batch: [WebSocketMessage] = state.withLock { state in
+            state.handler = handler
+            state.handingOver = true
+            return takeAll(&state)
+        }
+        var resume = false
+        while !batch.isEmpty {
+            for message in batch { handler(message) }
+            batch = state.withLock { state in
+                let more = takeAll(&state)
+                if more.isEmpty {
+                    state.handingOver = false
+                    resume = state.readingPaused
+                    state.readingPaused = false
+                }
+                return more
+            }
+        }
+        state.withLock { state in
+            if state.handingOver {
+                state.handingOver = false
+                resume = resume || state.readingPaused
+                state.readingPaused = false
+            }
+        }
+        if resume { resumeReading() }
+    }
+
+    private func takeAll(_ state: inout State) -> [WebSocketMessage] {
+        guard state.head < state.messages.count else { return [] }
+        let all = Array(state.messages[state.head...])
+        state.messages.removeAll(keepingCapacity: true)
+        state.head = 0
+        state.bufferedBytes = 0
+        return all
     }
 
     /// No more messages will come; waiting readers get nil once the buffer is drained.
