@@ -46,7 +46,7 @@ extension JobSupervisor {
             case .pausing, .cancelling:
                 locks.restore(definition.id, items: ids ?? [])
                 // why: nothing is running after a restart, so the requested stop has already happened
-                try? transitionForRecovery(definition.id, .stopped)
+                try? transition(definition.id, .stopped)
             case .paused:
                 locks.restore(definition.id, items: ids ?? [])
             case .queued:
@@ -54,15 +54,15 @@ extension JobSupervisor {
                 // running or paused job holds
                 toQueue.append(definition.id)
             case .scheduled:
-                rearmSchedule(definition.id)
+                armSchedule(definition.id)
             default:
                 break
             }
         }
-        for id in toQueue { requeue(id) }
+        for id in toQueue { enqueue(id) }
         sortCreationOrder()
-        for id in toStart { restartRecovered(id) }
-        pumpQueue()
+        for id in toStart { startRunner(id) }
+        pump()
         return problems
     }
 

@@ -263,7 +263,7 @@ public actor JobSupervisor {
 
     /// Runs the state machine and performs its actions; persistence and publication follow asynchronously but
     /// in seq order.
-    private func transition(_ id: String, _ event: JobEvent) throws {
+    func transition(_ id: String, _ event: JobEvent) throws {
         guard var entry = jobs[id] else { throw JobError(.notFound, "no job \(id)") }
         let actions: [JobAction]
         switch entry.machine.handle(event) {
@@ -299,7 +299,7 @@ public actor JobSupervisor {
         pump()
     }
 
-    private func armSchedule(_ id: String) {
+    func armSchedule(_ id: String) {
         guard let when = jobs[id]?.definition.scheduledFor else { return }
         let clock = self.clock
         jobs[id]?.scheduleTask = Task { [weak self] in
@@ -313,7 +313,7 @@ public actor JobSupervisor {
         try? transition(id, .timeReached)
     }
 
-    private func enqueue(_ id: String) {
+    func enqueue(_ id: String) {
         guard let entry = jobs[id] else { return }
         if locks.holds(id) {
             runQueue.append(id)
@@ -336,7 +336,7 @@ public actor JobSupervisor {
         for admitted in locks.release(id) { enqueueAdmitted(admitted) }
     }
 
-    private func pump() {
+    func pump() {
         while running.count < configuration.maxConcurrentJobs, lifecycle == .running, !runQueue.isEmpty {
             let id = runQueue.removeFirst()
             guard jobs[id]?.machine.state == .queued else { continue }
@@ -346,7 +346,7 @@ public actor JobSupervisor {
 
     // MARK: - Runners
 
-    private func startRunner(_ id: String) {
+    func startRunner(_ id: String) {
         guard var entry = jobs[id], let ids = entry.itemIds, let operation = operations[entry.definition.kind] else {
             if jobs[id] != nil { try? transition(id, .fault("no runnable operation for this job")) }
             return
@@ -464,16 +464,6 @@ public actor JobSupervisor {
         emit(definition.id, .state)
         emit(definition.id, .finished)
     }
-
-    func transitionForRecovery(_ id: String, _ event: JobEvent) throws { try transition(id, event) }
-
-    func requeue(_ id: String) { enqueue(id) }
-
-    func rearmSchedule(_ id: String) { armSchedule(id) }
-
-    func restartRecovered(_ id: String) { startRunner(id) }
-
-    func pumpQueue() { pump() }
 
     func sortCreationOrder() {
         creationOrder.sort { left, right in
