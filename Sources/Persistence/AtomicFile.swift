@@ -9,9 +9,10 @@ public enum AtomicFile {
     /// The infix of temporary file names, `<path><temporaryInfix><16 hex digits>`.
     public static let temporaryInfix = ".tmp-"
 
-    /// Replaces the content of `path` with `bytes` atomically and durably.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try bytes.withUnsafeBytes { try write($0, to: path) }
+    /// Replaces the content of `path` with `bytes` atomically and durably; `mode` applies from the first byte
+    /// (0o600 for secrets, which must never be readable by others, not even briefly).
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        try bytes.withUnsafeBytes { try write($0, to: path, mode: mode) }
     }
 
     /// Replaces the content of `path` with `data` atomically and durably.
@@ -20,10 +21,10 @@ public enum AtomicFile {
     }
 
     /// Replaces the content of `path` with `bytes` atomically and durably.
-    public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+    public static func write(_ bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t = 0o644) throws {
         let temporary = path + temporaryInfix + String(UInt64.random(in: .min ... .max), radix: 16)
         // why: O_EXCL so two writers racing on one path never share a temporary file.
-        let file = try FileDescriptor.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+        let file = try FileDescriptor.open(temporary, flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
         do {
             try file.write(bytes, at: 0)
             try file.sync()

@@ -67,3 +67,17 @@ import Testing
         }
     }
 }
+
+@Suite struct AtomicFileModeTests {
+    @Test func aSecretIsWrittenWithItsModeFromTheStart() throws {
+        let directory = NSTemporaryDirectory() + "bulkops-mode-" + UUID().uuidString
+        try AtomicFile.createDirectory(directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try AtomicFile.write(Array("secret".utf8), to: directory + "/secret", mode: 0o600)
+        try AtomicFile.write(Array("plain".utf8), to: directory + "/plain")
+        let secret = try FileManager.default.attributesOfItem(atPath: directory + "/secret")
+        let plain = try FileManager.default.attributesOfItem(atPath: directory + "/plain")
+        #expect((secret[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(((plain[.posixPermissions] as? NSNumber)?.intValue ?? 0) & 0o044 != 0)
+    }
+}

@@ -17,10 +17,12 @@ public actor TokenStore {
         self.byHash = Dictionary(tokens.map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Opens the tokens of `dataDirectory`, creating the directory when it does not exist yet.
     public static func open(dataDirectory: String) async throws -> TokenStore {
         let executor = BlockingIOExecutor(label: "bulkops.tokens")
         let path = dataDirectory + "/tokens.json"
         let tokens = try await executor.run { () -> [AccessToken] in
+            try AtomicFile.createDirectory(dataDirectory)
             guard let data = try AtomicFile.read(path) else { return [] }
             return try APIJSON.decoder().decode([AccessToken].self, from: data)
         }
@@ -43,6 +45,15 @@ public actor TokenStore {
                                 hash: SHA256Digest.hex(secret), createdAt: Date())
         try save(tokens + [token])
         return (token, secret)
+    }
+
+    /// On a store without tokens, creates the admin token and writes its secret to `path` (mode 0600 from the
+    /// start); returns the secret, or nil when tokens already exist.
+    public func createFirstAdmin(secretPath path: String) throws -> String? {
+        guard tokens.isEmpty else { return nil }
+        let (_, secret) = try create(name: "admin", role: .admin)
+        try AtomicFile.write(Array((secret + "\n").utf8), to: path, mode: 0o600)
+        return secret
     }
 
     /// Removes a token; false when there was none with that id.

@@ -22,14 +22,10 @@ public enum BulkOpsServer {
     public static func run(_ configuration: ServerConfiguration) async throws -> Int32 {
         let signals = SignalWaiter()
         let data = configuration.dataDirectory
-        try AtomicFile.createDirectory(data)
         let tokens = try await TokenStore.open(dataDirectory: data)
-        if await tokens.isEmpty {
-            let (_, secret) = try await tokens.create(name: "admin", role: .admin)
-            let path = data + "/admin.token"
-            try AtomicFile.write(Array((secret + "\n").utf8), to: path)
-            chmod(path, 0o600)
-            say("bulkops: created the admin token (shown once; also in \(path)):\n\(secret)")
+        let secretPath = data + "/admin.token"
+        if let secret = try await tokens.createFirstAdmin(secretPath: secretPath) {
+            say("bulkops: created the admin token (shown once; also in \(secretPath)):\n\(secret)")
         }
         let practice = try await PracticeStore.open(directory: data + "/practice")
         if configuration.demo, await practice.isEmpty {
