@@ -26,7 +26,8 @@ struct ConflictTests {
         #expect(listed == Array(items[50..<150]), "the first 100 overlapping ids")
         #expect(error?.details["count"]?.intValue == 160)
         #expect(await h.supervisor.list().count == 2, "the refused job does not exist")
-        #expect(subscription.drain().isEmpty, "and made no event")
+        // why: a's and b's own state events may still be on their way (they follow their durable write)
+        #expect(subscription.drain().filter { $0.jobId != a.id && $0.jobId != b.id }.isEmpty, "and made no event")
         let stored = await h.store.records.count
         #expect(stored == 2)
 
