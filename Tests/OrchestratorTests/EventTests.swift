@@ -71,9 +71,14 @@ struct EventTests {
         let h = Harness(maxConcurrentJobs: 2)
         let subscription = h.supervisor.broadcaster.subscribe()
         defer { subscription.close() }
+        // why: the two running jobs wait in their first chunk, so the fourth is surely still queued when cancelled
+        let gates = (0..<2).map { h.operation.block(chunkContaining: itemIds("cj\($0)", 40)[0]) }
+        defer { for gate in gates { gate.release() } }
         var jobs: [JobSnapshot] = []
         for index in 0..<4 { jobs.append(try await h.create(itemIds("cj\(index)", 40), chunkSize: 5)) }
+        #expect(await h.state(jobs[3].id) == .queued)
         _ = try await h.supervisor.cancel(jobs[3].id)
+        for gate in gates { gate.release() }
         for job in jobs.prefix(3) { #expect(await h.drive(job.id) == .succeeded) }
         var received: [JobUpdate] = []
         let complete = await eventually {
