@@ -37,4 +37,19 @@ struct UTF8ValidatorTests {
         let surrogateAccepted = surrogate.validate([0xED, 0xA0])
         #expect(!surrogateAccepted)
     }
+
+    /// The validator skips ASCII eight bytes at a time; every sequence must be judged the same wherever it sits
+    /// relative to those eight-byte steps and however long the ASCII run around it is.
+    @Test func sequencesInsideLongASCIIRunsAreJudgedAtEveryOffset() {
+        for offset in 0..<20 {
+            let before = [UInt8](repeating: 0x61, count: offset)
+            let after = [UInt8](repeating: 0x62, count: 19 - offset)
+            for bytes in Self.valid {
+                #expect(UTF8Validator.isValid(before + bytes + after), "valid \(bytes) at \(offset)")
+            }
+            for bytes in Self.invalid {
+                #expect(!UTF8Validator.isValid(before + bytes + after), "invalid \(bytes) at \(offset)")
+            }
+        }
+    }
 }

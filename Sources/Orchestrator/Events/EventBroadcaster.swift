@@ -18,13 +18,27 @@ public final class EventBroadcaster: Sendable {
     private struct History: Sendable {
         var events: [JobUpdate] = []
         var lastTouched: UInt64 = 0
+
+        mutating func record(_ update: JobUpdate, keep: Int, clock: UInt64) {
+            events.append(update)
+            if events.count > keep * 2 { events.removeFirst(events.count - keep) }
+            lastTouched = clock
+        }
+    }
+
+    /// Subscribers handed their events together: one group for the publisher's own thread (no lane), one per lane.
+    private struct Group: Sendable {
+        var lane: EventLane?
+        var subscribers: [EventSubscription] = []
     }
 
     private struct State: Sendable {
-        var subscribers: [UInt64: EventSubscription] = [:]
+        var groups: [ObjectIdentifier?: Group] = [:]
+        var laneOf: [UInt64: ObjectIdentifier?] = [:]
         var nextId: UInt64 = 0
         var history: [String: History] = [:]
         var clock: UInt64 = 0
+        var prepare: (@Sendable (JobUpdate) -> Void)?
     }
 
     public let configuration: Configuration
@@ -34,44 +48,63 @@ public final class EventBroadcaster: Sendable {
         self.configuration = configuration
     }
 
-    /// A new subscriber that receives every event published from now on that passes its filter.
-    public func subscribe(filter: EventSubscription.Filter = .all) -> EventSubscription {
+    /// A new subscriber that receives every event published from now on that passes its filter. With a `lane`, its
+    /// events are offered by the lane's executor, in one batch with the lane's other subscribers.
+    public func subscribe(filter: EventSubscription.Filter = .all, lane: EventLane? = nil) -> EventSubscription {
         state.withLock { state in
             state.nextId += 1
             let subscription = EventSubscription(id: state.nextId, filter: filter,
                                                  maxPending: configuration.maxPendingPerSubscriber,
                                                  broadcaster: self)
-            state.subscribers[state.nextId] = subscription
+            let key = lane.map(ObjectIdentifier.init)
+            state.groups[key, default: Group(lane: lane)].subscribers.append(subscription)
+            state.laneOf[state.nextId] = key
             return subscription
         }
     }
 
     func remove(_ id: UInt64) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        state.withLock { state in
+            guard let key = state.laneOf.removeValue(forKey: id) else { return }
+            state.groups[key]?.subscribers.removeAll { $0.id == id }
+            if state.groups[key]?.subscribers.isEmpty == true { state.groups.removeValue(forKey: key) }
+        }
     }
 
-    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    public var subscriberCount: Int { state.withLock { $0.laneOf.count } }
+
+    /// Runs `prepare` once for each event before it is handed to any subscriber, on the publisher's thread: work
+    /// every subscriber would otherwise repeat (such as encoding the event) is done once, before lanes run in
+    /// parallel.
+    public func setPreparation(_ prepare: (@Sendable (JobUpdate) -> Void)?) {
+        state.withLock { $0.prepare = prepare }
+    }
 
     /// Delivers `update` to every subscriber and records it for replay.
     public func publish(_ update: JobUpdate) {
-        let subscribers: [EventSubscription] = state.withLock { state in
+        let (groups, prepare) = state.withLock { state -> ([Group], (@Sendable (JobUpdate) -> Void)?) in
             state.clock += 1
-            var history = state.history[update.jobId] ?? History()
-            history.events.append(update)
-            if history.events.count > configuration.historyPerJob * 2 {
-                history.events.removeFirst(history.events.count - configuration.historyPerJob)
-            }
-            history.lastTouched = state.clock
-            state.history[update.jobId] = history
+            let clock = state.clock
+            let keep = configuration.historyPerJob
+            // why: in place; copying the history out and back would copy up to 2,000 events on every publish
+            state.history[update.jobId, default: History()].record(update, keep: keep, clock: clock)
             if state.history.count > configuration.historyJobs {
                 if let oldest = state.history.min(by: { $0.value.lastTouched < $1.value.lastTouched })?.key {
                     state.history.removeValue(forKey: oldest)
                 }
             }
-            return Array(state.subscribers.values)
+            return (Array(state.groups.values), state.groups.isEmpty ? nil : state.prepare)
         }
+        prepare?(update)
         // why: each subscription has its own lock; delivering outside ours keeps publish cost per subscriber small
-        for subscriber in subscribers { subscriber.offer(update) }
+        for group in groups {
+            let subscribers = group.subscribers
+            if let lane = group.lane {
+                lane.run { for subscriber in subscribers { subscriber.offer(update) } }
+            } else {
+                for subscriber in subscribers { subscriber.offer(update) }
+            }
+        }
     }
 
     /// The events of `jobId` with a seq above `seq`, or nil when the history no longer reaches back that far.

@@ -74,6 +74,9 @@ public enum BulkOpsServer {
         let upgrades = StreamUpgrade(router: router, supervisor: supervisor, echo: configuration.webSocketEcho,
                                      allowedOrigins: configuration.allowedOrigins, version: version,
                                      streamConfiguration: stream)
+        let frames = upgrades.frames
+        // why: encoded once on the publisher's thread, before the event loops' batches want it at the same moment
+        supervisor.broadcaster.setPreparation { _ = frames.frame(for: $0) }
         var http = HTTPServerConfiguration()
         // why: bodies between the API's limit and the transport's are read and refused in the API's JSON shape;
         // only far larger ones get the transport's bare 413

@@ -8,10 +8,19 @@ import Transport
 /// broadcaster's direct path, so an event for an idle, keeping-up dashboard is written by the publisher at once
 /// instead of waking a task per connection.
 final class StreamDelivery: Sendable {
+    /// What was sent of one job.
+    private struct JobState: Sendable {
+        var lastSentSeq = 0
+        var tokens: Double
+        var tokensAt: Date?
+        var held: JobUpdate?
+    }
+
     private struct State: Sendable {
-        var lastSentSeq: [String: Int] = [:]
-        var progressTokens: [String: (tokens: Double, at: Date)] = [:]
-        var heldProgress: [String: JobUpdate] = [:]
+        /// One entry per job, so that an event costs one lookup of its job id.
+        var jobs: [String: JobState] = [:]
+        /// Jobs with held progress, so that a flush does not walk every job.
+        var heldJobs: Set<String> = []
         /// Off while a subscribe builds its snapshot, so no event overtakes it.
         var directEnabled = false
     }
@@ -38,22 +47,28 @@ final class StreamDelivery: Sendable {
 
     /// Records that a snapshot carried the job at `seq`, so older events of it are not sent again.
     func noteSnapshot(jobId: String, seq: Int) {
-        state.withLock { $0.lastSentSeq[jobId] = max($0.lastSentSeq[jobId] ?? 0, seq) }
+        state.withLock { state in
+            state.jobs[jobId, default: JobState(tokens: progressBurst)].lastSentSeq =
+                max(state.jobs[jobId]?.lastSentSeq ?? 0, seq)
+        }
     }
 
     /// The publisher's path: sends `update` now and returns true, or returns false to leave it to the session
     /// (held progress, an exhausted allowance, a backed-up client, or a subscribe in progress).
     func offerDirect(_ update: JobUpdate) -> Bool {
         state.withLock { state in
-            guard state.directEnabled, connection.bufferedOutboundBytes <= highWaterBytes,
-                  state.heldProgress[update.jobId] == nil else { return false }
-            if update.seq <= state.lastSentSeq[update.jobId] ?? 0 { return true }
-            if update.kind == .progress {
-                guard Self.tokens(state.progressTokens[update.jobId], now: Date(), rate: progressPerSecond,
-                                  burst: progressBurst) >= 1 else { return false }
+            guard state.directEnabled, connection.bufferedOutboundBytes <= highWaterBytes else { return false }
+            let burst = progressBurst
+            return Self.modify(&state.jobs, update.jobId, burst: burst) { job in
+                guard job.held == nil else { return false }
+                if update.seq <= job.lastSentSeq { return true }
+                let now = Date()
+                if update.kind == .progress {
+                    guard available(job, now: now) >= 1 else { return false }
+                }
+                send(update, job: &job, now: now)
+                return true
             }
-            send(update, in: &state, now: Date())
-            return true
         }
     }
 
@@ -61,20 +76,25 @@ final class StreamDelivery: Sendable {
     func deliver(_ update: JobUpdate) -> TimeInterval? {
         state.withLock { state in
             let id = update.jobId
-            if update.seq <= state.lastSentSeq[id] ?? 0 { return nil }
-            let now = Date()
-            if update.kind == .progress {
-                let tokens = Self.tokens(state.progressTokens[id], now: now, rate: progressPerSecond, burst: progressBurst)
-                if tokens < 1 {
-                    state.heldProgress[id] = update
-                    return (1 - tokens) / progressPerSecond
+            let burst = progressBurst
+            let wait: TimeInterval?? = Self.modify(&state.jobs, id, burst: burst) { job in
+                if update.seq <= job.lastSentSeq { return .some(nil) }
+                let now = Date()
+                if update.kind == .progress {
+                    let tokens = available(job, now: now)
+                    if tokens < 1 {
+                        job.held = update
+                        return .some((1 - tokens) / progressPerSecond)
+                    }
+                } else if let held = job.held, held.seq < update.seq {
+                    // why: the state event carries newer counts; sending the older progress after it would break seq order
+                    job.held = nil
                 }
-            } else if let held = state.heldProgress[id], held.seq < update.seq {
-                // why: the state event carries newer counts; sending the older progress after it would break seq order
-                state.heldProgress.removeValue(forKey: id)
+                send(update, job: &job, now: now)
+                return nil
             }
-            send(update, in: &state, now: now)
-            return nil
+            if case .some(.some) = wait { state.heldJobs.insert(id) }
+            return wait ?? nil
         }
     }
 
@@ -83,15 +103,21 @@ final class StreamDelivery: Sendable {
         state.withLock { state in
             let now = Date()
             var soonest: TimeInterval?
-            for (id, update) in state.heldProgress {
-                let tokens = Self.tokens(state.progressTokens[id], now: now, rate: progressPerSecond, burst: progressBurst)
+            for id in state.heldJobs {
+                guard var job = state.jobs[id], let update = job.held else {
+                    state.heldJobs.remove(id)
+                    continue
+                }
+                let tokens = available(job, now: now)
                 if tokens < 1 {
                     let wait = (1 - tokens) / progressPerSecond
                     soonest = min(soonest ?? wait, wait)
                     continue
                 }
-                state.heldProgress.removeValue(forKey: id)
-                if update.seq > state.lastSentSeq[id] ?? 0 { send(update, in: &state, now: now) }
+                job.held = nil
+                state.heldJobs.remove(id)
+                if update.seq > job.lastSentSeq { send(update, job: &job, now: now) }
+                state.jobs[id] = job
             }
             return soonest
         }
@@ -102,19 +128,24 @@ final class StreamDelivery: Sendable {
         state.withLock { _ in try? connection.send(text: text) }
     }
 
-    private func send(_ update: JobUpdate, in state: inout State, now: Date) {
-        let id = update.jobId
+    /// Runs `body` on the job's entry in place (created with a full allowance when new).
+    private static func modify<T>(_ jobs: inout [String: JobState], _ id: String, burst: Double,
+                                  _ body: (inout JobState) -> T) -> T {
+        body(&jobs[id, default: JobState(tokens: burst)])
+    }
+
+    private func send(_ update: JobUpdate, job: inout JobState, now: Date) {
         if update.kind == .progress {
-            let tokens = Self.tokens(state.progressTokens[id], now: now, rate: progressPerSecond, burst: progressBurst)
-            state.progressTokens[id] = (tokens - 1, now)
+            job.tokens = available(job, now: now) - 1
+            job.tokensAt = now
         }
-        state.lastSentSeq[id] = update.seq
+        job.lastSentSeq = update.seq
         // why: under the lock, so the publisher's path and the session's never interleave one job's events
         try? connection.send(prepared: frames.frame(for: update))
     }
 
-    private static func tokens(_ bucket: (tokens: Double, at: Date)?, now: Date, rate: Double, burst: Double) -> Double {
-        guard let bucket else { return burst }
-        return min(burst, bucket.tokens + max(0, now.timeIntervalSince(bucket.at)) * rate)
+    private func available(_ job: JobState, now: Date) -> Double {
+        guard let at = job.tokensAt else { return job.tokens }
+        return min(progressBurst, job.tokens + max(0, now.timeIntervalSince(at)) * progressPerSecond)
     }
 }

@@ -31,12 +31,12 @@ actor StreamSession {
     private var flushTask: Task<Void, Never>?
 
     init(connection: WebSocketConnection, supervisor: JobSupervisor, version: String, frames: EventFrameCache,
-         configuration: Configuration = .init()) {
+         lane: EventLane? = nil, configuration: Configuration = .init()) {
         self.connection = connection
         self.supervisor = supervisor
         self.configuration = configuration
         self.version = version
-        self.subscription = supervisor.broadcaster.subscribe(filter: .none)
+        self.subscription = supervisor.broadcaster.subscribe(filter: .none, lane: lane)
         let delivery = StreamDelivery(connection: connection, frames: frames,
                                       progressPerSecond: configuration.progressPerSecond,
                                       progressBurst: configuration.progressBurst,

@@ -12,6 +12,8 @@ struct StreamUpgrade: Sendable {
     let version: String
     /// Shared by every stream connection, so each event is encoded once.
     let frames = EventFrameCache()
+    /// Shared by every stream connection, so each event loop gets one batch per event.
+    let lanes = EventLoopLanes()
     var streamConfiguration = StreamSession.Configuration()
 
     func decide(_ request: HTTPRequest) async -> WebSocketUpgradeDecision {
@@ -33,9 +35,10 @@ struct StreamUpgrade: Sendable {
         let version = self.version
         let configuration = streamConfiguration
         let frames = self.frames
+        let lane = lanes
         return .accept { connection in
             await StreamSession(connection: connection, supervisor: supervisor, version: version, frames: frames,
-                                configuration: configuration).run()
+                                lane: lane.lane(for: connection.eventLoop), configuration: configuration).run()
         }
     }
 

@@ -12,4 +12,11 @@ public struct HTTPClientConfiguration: Sendable {
     public var requestTimeout: Duration = .seconds(30)
 
     public init() {}
+    /// Stamps every read with the kernel's receive time, which a WebSocket reader gets as
+    /// `WebSocketConnection.lastReceivedMicros`. For load generators: the time is that of arrival, not of when a busy
+    /// client thread got round to the socket.
+    public var kernelReceiveTimestamps = false
+    /// Leaves every acknowledgement to the kernel's delayed-ACK timer instead of sending one per read. For load
+    /// generators on the server's own machine, where each ACK costs the server's cores at the moment of delivery.
+    public var delayedAcknowledgements = false
 }

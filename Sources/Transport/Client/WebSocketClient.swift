@@ -35,6 +35,9 @@ public enum WebSocketClient {
             HTTPRequest(method: "GET", target: target, headers: requestHeaders), host: address.description)
         return try await withCheckedThrowingContinuation { continuation in
             loop.execute {
+                channel.value.setMeasurementOptions(
+                    receiveTimestamps: clientConfiguration.kernelReceiveTimestamps,
+                    delayedAcknowledgements: clientConfiguration.delayedAcknowledgements)
                 let handshake = WebSocketClientHandshakeHandler(
                     channel: channel.value, key: key, offeredSubprotocols: subprotocols, configuration: configuration,
                     clientConfiguration: clientConfiguration

@@ -48,8 +48,9 @@ public final class EventLoop: @unchecked Sendable {
         threadID.load(ordering: .acquiring) == UInt(pthread_self())
     }
 
-    /// Runs `task` on the loop thread, soon. Safe from any thread.
-    func execute(_ task: @escaping @Sendable () -> Void) {
+    /// Runs `task` on the loop thread, soon, after the tasks given before it. Safe from any thread. `task` must not
+    /// block: every connection of the loop waits for it.
+    public func execute(_ task: @escaping @Sendable () -> Void) {
         let needsWakeup = pending.withLock { state -> Bool in
             state.tasks.append(task)
             if state.wakeupSent { return false }

@@ -81,6 +81,23 @@ final class Socket {
         try SystemCall.read(descriptor, into: buffer)
     }
 
+    func readStamped(
+        into buffer: UnsafeMutableRawBufferPointer
+    ) throws(SystemCallError) -> IOResult<(count: Int, receivedMicros: Int64?)> {
+        try SystemCall.readStamped(descriptor, into: buffer)
+    }
+
+    /// Has the kernel stamp received data with its arrival time (read with `readStamped`).
+    func enableReceiveTimestamps() {
+        try? SystemCall.setOption(descriptor, level: SOL_SOCKET, name: SystemCall.socketTimestampNanoseconds, value: 1)
+    }
+
+    /// Leaves quick-acknowledgement mode until the kernel's own rules enter it again: the acknowledgement of what
+    /// is read next is delayed instead of sent at once.
+    func delayAcknowledgement() {
+        try? SystemCall.setOption(descriptor, level: Int32(IPPROTO_TCP), name: TCP_QUICKACK, value: 0)
+    }
+
     func write(_ buffer: UnsafeRawBufferPointer) throws(SystemCallError) -> IOResult<Int> {
         try SystemCall.write(descriptor, from: buffer)
     }

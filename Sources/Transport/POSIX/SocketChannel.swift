@@ -35,6 +35,13 @@ final class SocketChannel: EventLoopHandler {
     private var lingerTimer: TimerHandle?
     private var lingerTimeout: Duration = .seconds(2)
 
+    /// When set, reads take the kernel's receive time with the data (`lastReceivedMicros`).
+    private(set) var stampsReceives = false
+    /// When set, the acknowledgement of each read is left to the kernel's delayed-ACK timer.
+    private(set) var delaysAcknowledgements = false
+    /// The kernel's receive time of the bytes last handed to the delegate, in microseconds since 1970 (0 unknown).
+    private(set) var lastReceivedMicros: Int64 = 0
+
     /// Reads per readiness event before yielding to other descriptors (fairness).
     private static let readsPerEvent = 4
 
@@ -53,6 +60,18 @@ final class SocketChannel: EventLoopHandler {
         registered = true
     }
 
+    /// Measurement aids for a load generator sharing the machine with the server it measures: kernel receive
+    /// timestamps time each message from its arrival rather than from when this busy thread got to it, and delayed
+    /// acknowledgements keep an ACK per message (and its processing on the server's side) out of the moment of
+    /// delivery.
+    func setMeasurementOptions(receiveTimestamps: Bool, delayedAcknowledgements: Bool) {
+        precondition(loop.inEventLoop)
+        stampsReceives = receiveTimestamps
+        delaysAcknowledgements = delayedAcknowledgements
+        if receiveTimestamps { socket.enableReceiveTimestamps() }
+        if delayedAcknowledgements { socket.delayAcknowledgement() }
+    }
+
     func setReadEnabled(_ enabled: Bool) {
         guard readEnabled != enabled else { return }
         readEnabled = enabled
@@ -63,9 +82,36 @@ final class SocketChannel: EventLoopHandler {
     func write(_ bytes: [UInt8]) {
         guard state == .open, !bytes.isEmpty else { return }
         let wasEmpty = outboundHead == outbound.count
+        if wasEmpty, writeWithoutQueueing(bytes) { return }
         outbound.append(bytes)
         bufferedBytes += bytes.count
         if wasEmpty { flush() }
+    }
+
+    /// The common case of a connection that keeps up: nothing is queued and the kernel takes all of `bytes`, so
+    /// the queue and the interest set stay as they are. False when some or all of it must queue.
+    private func writeWithoutQueueing(_ bytes: [UInt8]) -> Bool {
+        let outcome = bytes.withUnsafeBytes { raw in
+            Result { () throws(SystemCallError) in try socket.write(raw) }
+        }
+        switch outcome {
+        case .failure(let error):
+            close(error: error)
+            return true
+        case .success(.processed(let written)) where written == bytes.count:
+            onWritten?(written)
+            delegate?.channelFlushed(self)
+            return true
+        case .success(.processed(let written)):
+            onWritten?(written)
+            outbound.append(bytes)
+            bufferedBytes += bytes.count - written
+            outboundHeadOffset = written
+            updateInterest()
+            return true
+        case .success(.wouldBlock):
+            return false
+        }
     }
 
     /// Closes once queued bytes are written, half-closing first and reading until the peer's
@@ -126,7 +172,19 @@ final class SocketChannel: EventLoopHandler {
             guard wantsRead else { return }
             let result: IOResult<Int>
             do {
-                result = try socket.read(into: buffer)
+                // why: before the read, which is when the kernel decides whether to acknowledge at once
+                if delaysAcknowledgements { socket.delayAcknowledgement() }
+                if stampsReceives {
+                    switch try socket.readStamped(into: buffer) {
+                    case .processed(let (count, stamp)):
+                        lastReceivedMicros = stamp ?? 0
+                        result = .processed(count)
+                    case .wouldBlock:
+                        result = .wouldBlock
+                    }
+                } else {
+                    result = try socket.read(into: buffer)
+                }
             } catch {
                 close(error: error)
                 return

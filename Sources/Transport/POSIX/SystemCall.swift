@@ -39,6 +39,9 @@ enum SystemCall {
 
     private static let linux = LinuxFunctions.load()
 
+    /// `SO_TIMESTAMPNS` with a 64-bit `time_t` (its C macro is an expression Swift does not import).
+    static let socketTimestampNanoseconds: Int32 = 35
+
     // <sys/epoll.h> constants, fixed by the Linux ABI.
     static let epollIn: UInt32 = 0x001
     static let epollOut: UInt32 = 0x004
@@ -151,6 +154,41 @@ enum SystemCall {
         _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer
     ) throws(SystemCallError) -> IOResult<Int> {
         try retrying("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Reads like `read`, and also returns the kernel's receive time of the data (`SO_TIMESTAMPNS` must be on),
+    /// in microseconds since 1970, or nil when the kernel attached none.
+    static func readStamped(
+        _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer
+    ) throws(SystemCallError) -> IOResult<(count: Int, receivedMicros: Int64?)> {
+        var stamp: Int64?
+        // why: room for one cmsghdr followed by a timespec, aligned as the kernel writes it
+        var control = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let result = try withUnsafeMutableBytes(of: &control) { controlBytes throws(SystemCallError) -> IOResult<Int> in
+            var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+            return try withUnsafeMutablePointer(to: &vector) { vectorPointer throws(SystemCallError) -> IOResult<Int> in
+                var message = msghdr()
+                message.msg_iov = vectorPointer
+                message.msg_iovlen = 1
+                message.msg_control = controlBytes.baseAddress
+                message.msg_controllen = controlBytes.count
+                let outcome = try retrying("recvmsg") { Glibc.recvmsg(fd, &message, 0) }
+                if case .processed = outcome, message.msg_controllen >= MemoryLayout<cmsghdr>.size {
+                    let header = controlBytes.loadUnaligned(as: cmsghdr.self)
+                    let dataOffset = (MemoryLayout<cmsghdr>.size + 7) & ~7
+                    if header.cmsg_level == SOL_SOCKET, header.cmsg_type == socketTimestampNanoseconds,
+                       Int(header.cmsg_len) >= dataOffset + MemoryLayout<timespec>.size {
+                        let time = controlBytes.loadUnaligned(fromByteOffset: dataOffset, as: timespec.self)
+                        stamp = Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000
+                    }
+                }
+                return outcome
+            }
+        }
+        switch result {
+        case .processed(let count): return .processed((count, stamp))
+        case .wouldBlock: return .wouldBlock
+        }
     }
 
     static func write(_ fd: Int32, from buffer: UnsafeRawBufferPointer) throws(SystemCallError) -> IOResult<Int> {

@@ -79,6 +79,7 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
     func channelRead(_ channel: SocketChannel, bytes: [UInt8]) {
         activitySincePing = true
         awaitingPong = false
+        if channel.stampsReceives { connection?.noteReceived(micros: channel.lastReceivedMicros) }
         decoder.append(bytes)
         processFrames()
     }

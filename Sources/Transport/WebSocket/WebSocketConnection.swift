@@ -27,11 +27,23 @@ public final class WebSocketConnection: Sendable {
         inbox.deliver(to: handler)
     }
 
+    /// The thread that owns this connection's socket. Work given to it with `execute` runs in order with the
+    /// connection's own reads and writes, and a send made there goes to the socket at once.
+    public var eventLoop: EventLoop { loop }
+
+    /// With `HTTPClientConfiguration.kernelReceiveTimestamps`, the kernel's receive time (microseconds since 1970)
+    /// of the bytes that carried the message a `receiveMessages` handler is being given; 0 otherwise.
+    public var lastReceivedMicros: Int64 { receivedMicros.load(ordering: .relaxed) }
+
     let inbox: WebSocketInbox
     let loop: EventLoop
+    private let receivedMicros = Atomic<Int64>(0)
     private let masksFrames: Bool
     private let maxOutboundBufferedBytes: Int
     private let outboundBytes = Atomic<Int>(0)
+    /// Sends handed to the loop as tasks that have not run yet; while there are any, a send made on the loop
+    /// thread must queue behind them to keep the order.
+    private let queuedSends = Atomic<Int>(0)
     private let closing = Atomic<Bool>(false)
     private let shared = Mutex(Shared())
     private let handlerSlot = HandlerSlot()
@@ -112,7 +124,15 @@ public final class WebSocketConnection: Sendable {
             handler.loop.execute { handler.value.close(code: .policyViolation, reason: "outbound buffer limit") }
             throw WebSocketSendError(code: .outboundBufferLimitExceeded)
         }
-        handler.loop.execute { handler.value.writeApplicationFrame(frame) }
+        if handler.loop.inEventLoop, queuedSends.load(ordering: .acquiring) == 0 {
+            handler.value.writeApplicationFrame(frame)
+            return
+        }
+        queuedSends.wrappingAdd(1, ordering: .relaxed)
+        handler.loop.execute {
+            handler.value.writeApplicationFrame(frame)
+            self.queuedSends.wrappingSubtract(1, ordering: .releasing)
+        }
     }
 
     /// Starts the closing handshake and waits until the connection is closed (the peer answered,
@@ -146,6 +166,10 @@ public final class WebSocketConnection: Sendable {
 
     func removeOutboundBytes(_ count: Int) {
         outboundBytes.wrappingSubtract(count, ordering: .relaxed)
+    }
+
+    func noteReceived(micros: Int64) {
+        receivedMicros.store(micros, ordering: .relaxed)
     }
 
     func markClosing() {
