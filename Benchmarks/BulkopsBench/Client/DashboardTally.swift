@@ -7,11 +7,23 @@ import Transport
 final class DashboardTally: Sendable {
     /// The part that restarts with every round.
     struct Round: Sendable {
+        /// Event `at` → the kernel's receipt of the message on the dashboard's socket.
         var latencies: [UInt32] = []
+        /// Event `at` → the harness's handler for the message (adds the harness's own queueing on a shared machine).
+        var handlerLatencies: [UInt32] = []
+        /// Per event, its latency on this dashboard: merged over dashboards, it tells a late start of the fan-out
+        /// (every dashboard late) from a slow fan-out (the last dashboard much later than the first).
+        var byEvent: [EventKey: UInt32] = [:]
         var received = 0
         var missed = 0
         var late = 0
         var outOfOrder = 0
+    }
+
+    /// One event of one job.
+    struct EventKey: Hashable, Sendable {
+        var jobId: String
+        var seq: Int
     }
 
     private struct State {
@@ -36,7 +48,10 @@ final class DashboardTally: Sendable {
         // would measure the harness's own scheduling more than the server
         socket.receiveMessages { [self] message in
             guard case .text(let text) = message else { return }
-            record(StreamEvent.scan(text, receivedMicros: WallClock.micros()))
+            let handled = WallClock.micros()
+            let kernel = socket.lastReceivedMicros
+            record(StreamEvent.scan(text, receivedMicros: kernel > 0 ? min(kernel, handled) : handled),
+                   handledMicros: handled)
         }
         for await _ in socket.messages {}
         let info = socket.closeInfo
@@ -46,7 +61,7 @@ final class DashboardTally: Sendable {
         }
     }
 
-    func record(_ event: StreamEvent) {
+    func record(_ event: StreamEvent, handledMicros: Int64) {
         state.withLock { state in
             switch event.kind {
             case .snapshot:
@@ -55,6 +70,9 @@ final class DashboardTally: Sendable {
                 let latency = max(0, event.receivedMicros - event.atMicros)
                 state.round.received += 1
                 state.round.latencies.append(UInt32(min(latency, Int64(UInt32.max))))
+                state.round.byEvent[EventKey(jobId: event.jobId, seq: event.seq)] = UInt32(min(latency, Int64(UInt32.max)))
+                let handled = max(0, handledMicros - event.atMicros)
+                state.round.handlerLatencies.append(UInt32(min(handled, Int64(UInt32.max))))
                 if latency > lateMicros { state.round.late += 1 }
                 let last = state.lastSeq[event.jobId] ?? 0
                 if event.seq <= last {

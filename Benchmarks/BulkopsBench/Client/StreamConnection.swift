@@ -6,9 +6,14 @@ struct StreamConnection: Sendable {
     /// From the start of the TCP connect to the 101 answer being checked.
     let handshakeMicros: Int64
 
-    static func open(_ target: ServerTarget, timeout: Duration = .seconds(15)) async throws -> StreamConnection {
+    /// `delayedAcknowledgements`: see `HTTPClientConfiguration`; the fan-out uses it so that a thousand ACKs a
+    /// delivery do not land on the server's cores while it is still writing the event to the other dashboards.
+    static func open(_ target: ServerTarget, timeout: Duration = .seconds(15),
+                     delayedAcknowledgements: Bool = false) async throws -> StreamConnection {
         var client = HTTPClientConfiguration()
         client.connectTimeout = timeout
+        client.kernelReceiveTimestamps = true
+        client.delayedAcknowledgements = delayedAcknowledgements
         var configuration = WebSocketConfiguration()
         configuration.maxMessageSize = 64 * 1024 * 1024
         // why: the harness reads every message at once; a larger inbox only guards against a burst at subscribe time

@@ -30,27 +30,28 @@ struct StreamEvent: Sendable {
         var copy = text
         return copy.withUTF8 { bytes in
             var event = StreamEvent(kind: .other, receivedMicros: receivedMicros)
-            guard let type = stringValue(bytes, key: "type") else { return event }
+            let values = KeyValues(bytes)
+            guard let type = values.string(.type) else { return event }
             switch type {
             case "hello": event.kind = .hello
             case "snapshot": event.kind = .snapshot
             case "error": event.kind = .error
             case "job":
-                switch stringValue(bytes, key: "event") ?? "" {
+                switch values.string(.event) ?? "" {
                 case "created": event.kind = .created
                 case "state": event.kind = .state
                 case "progress": event.kind = .progress
                 case "finished": event.kind = .finished
                 default: return event
                 }
-                if let range = valueRange(bytes, key: "at"), range.count > 2 {
+                if let range = values[.at], range.count > 2 {
                     let inner = UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])
                     event.atMicros = WallClock.parseMicros(inner) ?? 0
                 }
-                event.jobId = stringValue(bytes, key: "id") ?? ""
-                event.seq = intValue(bytes, key: "seq") ?? 0
-                event.state = stringValue(bytes, key: "state") ?? ""
-                event.processed = intValue(bytes, key: "processed") ?? 0
+                event.jobId = values.string(.id) ?? ""
+                event.seq = values.int(.seq) ?? 0
+                event.state = values.string(.state) ?? ""
+                event.processed = values.int(.processed) ?? 0
             default:
                 break
             }
@@ -58,58 +59,141 @@ struct StreamEvent: Sendable {
         }
     }
 
-    /// The bytes of the value after the first `"key":` (a string value includes its quotes). The stream's job
-    /// objects have these keys once each at any depth (`id` before `ids`, which does not match `"id":`), so the
-    /// first match is the one meant, whatever order the encoder wrote the keys in.
-    private static func valueRange(_ bytes: UnsafeBufferPointer<UInt8>, key: StaticString) -> Range<Int>? {
-        let needle = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        let count = bytes.count
-        var index = 0
-        while index + needle.count + 3 <= count {
-            if bytes[index] == 0x22, bytes[index + needle.count + 1] == 0x22, bytes[index + needle.count + 2] == 0x3A {
+    /// The keys the harness reads.
+    enum Key: Int, CaseIterable {
+        case type, event, at, id, seq, state, processed
+
+        var name: StaticString {
+            switch self {
+            case .type: "type"
+            case .event: "event"
+            case .at: "at"
+            case .id: "id"
+            case .seq: "seq"
+            case .state: "state"
+            case .processed: "processed"
+            }
+        }
+    }
+
+    /// The value of the first `"key":` of each wanted key, at any depth, found in one pass over the message (a
+    /// string value includes its quotes). The stream's job objects have these keys once each, so the first match
+    /// is the one meant, whatever order the encoder wrote the keys in. One pass matters: the harness scans every
+    /// message of thousands of dashboards on the cores the server also uses.
+    struct KeyValues {
+        private static let keys = Key.allCases
+        let bytes: UnsafeBufferPointer<UInt8>
+        /// One slot per key, in `Key` order; a tuple, so that scanning a message allocates nothing.
+        private var slots: (Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?, Range<Int>?,
+                            Range<Int>?) = (nil, nil, nil, nil, nil, nil, nil)
+
+        subscript(_ key: Key) -> Range<Int>? {
+            get {
+                switch key {
+                case .type: slots.0
+                case .event: slots.1
+                case .at: slots.2
+                case .id: slots.3
+                case .seq: slots.4
+                case .state: slots.5
+                case .processed: slots.6
+                }
+            }
+            set {
+                switch key {
+                case .type: slots.0 = newValue
+                case .event: slots.1 = newValue
+                case .at: slots.2 = newValue
+                case .id: slots.3 = newValue
+                case .seq: slots.4 = newValue
+                case .state: slots.5 = newValue
+                case .processed: slots.6 = newValue
+                }
+            }
+        }
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+            var found = 0
+            let count = bytes.count
+            var index = 0
+            while index < count, found < Self.keys.count {
+                guard bytes[index] == 0x22 else {
+                    index += 1
+                    continue
+                }
+                let start = index + 1
+                var end = start
+                while end < count, bytes[end] != 0x22 {
+                    if bytes[end] == 0x5C { end += 1 }
+                    end += 1
+                }
+                guard end < count else { return }
+                var after = end + 1
+                while after < count, bytes[after] == 0x20 { after += 1 }
+                guard after < count, bytes[after] == 0x3A else {
+                    // a string value, not a key
+                    index = end + 1
+                    continue
+                }
+                if let key = Self.key(bytes, start..<end), self[key] == nil {
+                    self[key] = Self.value(bytes, from: after + 1)
+                    found += 1
+                }
+                index = after + 1
+            }
+        }
+
+        private static func key(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Key? {
+            for key in Self.keys {
+                let name = key.name
+                guard name.utf8CodeUnitCount == range.count else { continue }
+                let needle = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
                 var match = true
-                for offset in 0..<needle.count where bytes[index + 1 + offset] != needle[offset] {
+                for offset in 0..<needle.count where bytes[range.lowerBound + offset] != needle[offset] {
                     match = false
                     break
                 }
-                if match {
-                    var start = index + needle.count + 3
-                    while start < count, bytes[start] == 0x20 { start += 1 }
-                    guard start < count else { return nil }
-                    var end = start
-                    if bytes[start] == 0x22 {
-                        end += 1
-                        while end < count, bytes[end] != 0x22 {
-                            if bytes[end] == 0x5C { end += 1 }
-                            end += 1
-                        }
-                        return start..<min(count, end + 1)
-                    }
-                    while end < count, bytes[end] != 0x2C, bytes[end] != 0x7D, bytes[end] != 0x5D { end += 1 }
-                    return start..<end
-                }
+                if match { return key }
             }
-            index += 1
-        }
-        return nil
-    }
-
-    private static func stringValue(_ bytes: UnsafeBufferPointer<UInt8>, key: StaticString) -> String? {
-        guard let range = valueRange(bytes, key: key), range.count >= 2, bytes[range.lowerBound] == 0x22 else {
             return nil
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]),
-                      as: UTF8.self)
-    }
 
-    private static func intValue(_ bytes: UnsafeBufferPointer<UInt8>, key: StaticString) -> Int? {
-        guard let range = valueRange(bytes, key: key), !range.isEmpty else { return nil }
-        var value = 0
-        for index in range {
-            let byte = bytes[index]
-            guard byte >= 48, byte <= 57 else { return range.lowerBound == index ? nil : value }
-            value = value * 10 + Int(byte - 48)
+        private static func value(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Range<Int>? {
+            let count = bytes.count
+            var start = index
+            while start < count, bytes[start] == 0x20 { start += 1 }
+            guard start < count else { return nil }
+            var end = start
+            if bytes[start] == 0x22 {
+                end += 1
+                while end < count, bytes[end] != 0x22 {
+                    if bytes[end] == 0x5C { end += 1 }
+                    end += 1
+                }
+                return start..<min(count, end + 1)
+            }
+            while end < count, bytes[end] != 0x2C, bytes[end] != 0x7D, bytes[end] != 0x5D { end += 1 }
+            return start..<end
         }
-        return value
+
+        func string(_ key: Key) -> String? {
+            guard let range = self[key], range.count >= 2, bytes[range.lowerBound] == 0x22 else {
+                return nil
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]),
+                          as: UTF8.self)
+        }
+
+        func int(_ key: Key) -> Int? {
+            guard let range = self[key], !range.isEmpty else { return nil }
+            var value = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= 48, byte <= 57 else { return range.lowerBound == index ? nil : value }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
     }
 }

@@ -11,7 +11,7 @@ struct StreamFleet: Sendable {
     var rate: Double { seconds > 0 ? Double(connections.count) / seconds : 0 }
 
     static func open(_ count: Int, to target: ServerTarget, inFlight: Int, deadline: Double,
-                     progress: ProgressLine) async -> StreamFleet {
+                     delayedAcknowledgements: Bool = false, progress: ProgressLine) async -> StreamFleet {
         let started = WallClock.seconds()
         var fleet = StreamFleet(connections: [], handshakes: LatencyHistogram(), failures: 0, firstFailure: nil,
                                 seconds: 0)
@@ -25,7 +25,8 @@ struct StreamFleet: Sendable {
                     group.addTask {
                         guard WallClock.seconds() < deadline else { return nil }
                         do {
-                            return .success(try await StreamConnection.open(target))
+                            return .success(try await StreamConnection.open(
+                                target, delayedAcknowledgements: delayedAcknowledgements))
                         } catch {
                             return .failure(error)
                         }

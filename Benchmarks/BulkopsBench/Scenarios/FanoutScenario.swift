@@ -8,8 +8,9 @@ enum FanoutScenario {
     static let summary = "D dashboards × J throttled jobs; delivery latency, events/s, handshakes, server CPU/RSS"
     static let usage = """
       fanout      --dashboards 1000 --jobs 1 --rate 10 [--chunk 10] [--warmup 3] [--samples 3] [--duration 10]
-                  [--in-flight 64] [--late-ms 1000]
-                  (each job runs --chunk items per chunk at --rate chunks/s, i.e. --rate progress events/s)
+                  [--in-flight 64] [--late-ms 1000] [--client-acks delayed|immediate]
+                  (each job runs --chunk items per chunk at --rate chunks/s, i.e. --rate progress events/s;
+                  latency ends at the kernel's receipt on the dashboard's socket, and also at the harness's handler)
     """
 
     struct Options: Sendable {
@@ -22,6 +23,7 @@ enum FanoutScenario {
         var duration: Double
         var inFlight: Int
         var lateMicros: Int64
+        var delayedAcknowledgements: Bool
 
         init(_ arguments: CommandArguments) throws(BenchError) {
             dashboards = try arguments.int("dashboards", default: 1_000, range: 1...60_000)
@@ -33,6 +35,11 @@ enum FanoutScenario {
             duration = try arguments.double("duration", default: 10, range: 0.2...3_600)
             inFlight = try arguments.int("in-flight", default: 64, range: 1...10_000)
             lateMicros = Int64(try arguments.double("late-ms", default: 1_000, range: 1...600_000) * 1_000)
+            switch arguments.string("client-acks") ?? "delayed" {
+            case "delayed": delayedAcknowledgements = true
+            case "immediate": delayedAcknowledgements = false
+            case let other: throw BenchError("--client-acks must be delayed or immediate, not \(other)")
+            }
         }
     }
 
@@ -52,7 +59,9 @@ enum FanoutScenario {
         // Handshakes.
         let openDeadline = min(WallClock.seconds() + 60, context.deadline - 20)
         let fleet = await StreamFleet.open(options.dashboards, to: target, inFlight: options.inFlight,
-                                           deadline: openDeadline, progress: context.progress)
+                                           deadline: openDeadline,
+                                           delayedAcknowledgements: options.delayedAcknowledgements,
+                                           progress: context.progress)
         let dashboards = fleet.connections.count
         context.add(Figure("fanout.handshakeRate", "stream handshakes/s (\(options.inFlight) in flight)",
                            unit: "conn/s", better: .higher, value: fleet.rate))
@@ -104,6 +113,8 @@ enum FanoutScenario {
         for tally in tallies { _ = tally.takeRound() }
 
         var rates: [Double] = [], p50: [Double] = [], p90: [Double] = [], p99: [Double] = [], p999: [Double] = []
+        var handlerP50: [Double] = [], handlerP99: [Double] = []
+        var firstP99: [Double] = [], spreadP50: [Double] = [], spreadP99: [Double] = []
         var maxima: [Double] = [], serverCPU: [Double] = [], clientCPU: [Double] = [], serverRSS: [Double] = []
         var missedShare: [Double] = [], published: [Double] = []
         var late = 0, outOfOrder = 0, received = 0
@@ -120,10 +131,17 @@ enum FanoutScenario {
             try await sleep(options.duration, context, label: "round \(round + 1)/\(options.samples)")
             let seqAfter = await seqs(jobIds, api)
             var histogram = LatencyHistogram()
+            var handlerHistogram = LatencyHistogram()
             var roundReceived = 0, roundMissed = 0
+            var events: [DashboardTally.EventKey: (first: UInt32, last: UInt32)] = [:]
             for tally in tallies {
                 let part = tally.takeRound()
+                for (key, latency) in part.byEvent {
+                    let seen = events[key] ?? (latency, latency)
+                    events[key] = (min(seen.first, latency), max(seen.last, latency))
+                }
                 for latency in part.latencies { histogram.record(Int64(latency)) }
+                for latency in part.handlerLatencies { handlerHistogram.record(Int64(latency)) }
                 roundReceived += part.received
                 roundMissed += part.missed
                 late += part.late
@@ -131,8 +149,8 @@ enum FanoutScenario {
             }
             let elapsed = WallClock.seconds() - started
             // why: a job slowed by the fan-out publishes fewer events; that is not seen as seq gaps
-            let events = jobIds.reduce(0) { $0 + (seqAfter[$1] ?? 0) - (seqBefore[$1] ?? 0) }
-            published.append(Double(events) / Double(jobIds.count) / elapsed)
+            let publishedEvents = jobIds.reduce(0) { $0 + (seqAfter[$1] ?? 0) - (seqBefore[$1] ?? 0) }
+            published.append(Double(publishedEvents) / Double(jobIds.count) / elapsed)
             received += roundReceived
             whole.merge(histogram)
             rates.append(Double(roundReceived) / elapsed)
@@ -141,6 +159,16 @@ enum FanoutScenario {
             p99.append(Double(histogram.percentile(0.99)) / 1_000)
             p999.append(Double(histogram.percentile(0.999)) / 1_000)
             maxima.append(Double(histogram.maximum) / 1_000)
+            handlerP50.append(Double(handlerHistogram.percentile(0.5)) / 1_000)
+            var firsts = LatencyHistogram(), spreads = LatencyHistogram()
+            for (first, last) in events.values {
+                firsts.record(Int64(first))
+                spreads.record(Int64(last - first))
+            }
+            firstP99.append(Double(firsts.percentile(0.99)) / 1_000)
+            spreadP50.append(Double(spreads.percentile(0.5)) / 1_000)
+            spreadP99.append(Double(spreads.percentile(0.99)) / 1_000)
+            handlerP99.append(Double(handlerHistogram.percentile(0.99)) / 1_000)
             missedShare.append(roundReceived + roundMissed == 0 ? 0
                                : Double(roundMissed) / Double(roundReceived + roundMissed) * 100)
             if let (percent, stats) = server.finish() {
@@ -156,12 +184,22 @@ enum FanoutScenario {
                            samples: rates))
         context.add(Figure("fanout.publishedPerJob", "events published per job/s (asked: \(fmt(options.rate)))",
                            unit: "events/s", better: .higher, samples: published))
-        context.add(Figure("fanout.latency.p50", "delivery latency p50 (at → receipt)", unit: "ms", better: .lower,
-                           samples: p50))
+        context.add(Figure("fanout.latency.p50", "delivery latency p50 (at → kernel receipt)", unit: "ms",
+                           better: .lower, samples: p50))
         context.add(Figure("fanout.latency.p90", "delivery latency p90", unit: "ms", better: .lower, samples: p90))
         context.add(Figure("fanout.latency.p99", "delivery latency p99", unit: "ms", better: .lower, samples: p99))
         context.add(Figure("fanout.latency.p999", "delivery latency p99.9", unit: "ms", better: .lower, samples: p999))
         context.add(Figure("fanout.latency.max", "delivery latency max", unit: "ms", better: .lower, samples: maxima))
+        context.add(Figure("fanout.firstReceipt.p99", "per event: at → first dashboard's receipt, p99", unit: "ms",
+                           better: .lower, samples: firstP99))
+        context.add(Figure("fanout.spread.p50", "per event: first → last dashboard's receipt, p50", unit: "ms",
+                           better: .lower, samples: spreadP50))
+        context.add(Figure("fanout.spread.p99", "per event: first → last dashboard's receipt, p99", unit: "ms",
+                           better: .lower, samples: spreadP99))
+        context.add(Figure("fanout.handlerLatency.p50", "at → harness handler p50 (+ the harness's queueing)",
+                           unit: "ms", better: .lower, samples: handlerP50))
+        context.add(Figure("fanout.handlerLatency.p99", "at → harness handler p99", unit: "ms", better: .lower,
+                           samples: handlerP99))
         context.add(Figure("fanout.missedPercent", "events not delivered (seq gaps: coalesced or dropped)",
                            unit: "%", better: .lower, samples: missedShare))
         context.add(Figure("fanout.late", "events later than \(options.lateMicros / 1_000) ms (all rounds)",
@@ -177,8 +215,10 @@ enum FanoutScenario {
         if dashboards >= 1_000 && options.jobs * Int(options.rate) <= 10 {
             let measuredP99 = Figure("", "", unit: "", samples: p99).median
             context.add(.target("p99 ≤ 10 ms at \(dashboards) subscribers × \(fmt(options.rate)) events/s",
-                                measuredP99 <= 10, String(format: "p99 %.2f ms (median of %d rounds)",
-                                                          measuredP99, p99.count)))
+                                measuredP99 <= 10, String(format: "p99 %.2f ms to the kernel's receipt (median "
+                                                          + "of %d rounds); %.2f ms to the harness's handler",
+                                                          measuredP99, p99.count,
+                                                          Figure("", "", unit: "", samples: handlerP99).median)))
         }
 
         // Cancel the jobs; every dashboard must see each job finish exactly once.
