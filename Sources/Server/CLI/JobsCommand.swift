@@ -7,7 +7,12 @@ enum JobsCommand {
     static let usage = """
     usage: bulkops jobs list [--state s1,s2] [--kind k] [--limit N] [--cursor C]
            bulkops jobs show ID
-           bulkops jobs watch [ID]          live progress of one job, or of every job until Ctrl-C
+           bulkops jobs watch [ID] [--give-up-after S]
+                                            live progress of one job, or of every job until Ctrl-C; when the
+                                            stream is lost it reconnects (waits from 0.25 s doubling to 5 s) and
+                                            replays what it missed; it stops with exit status 1 on 401/403, when
+                                            the job is gone (404), or after S seconds without a connection
+                                            (default 60; 0 does not reconnect)
            bulkops jobs pause|resume|cancel ID
            bulkops jobs retry-failed ID     a new job over exactly the failed items of ID
     options: --url URL (BULKOPS_URL, default \(ServerEndpoint.defaultURL)), --token T (BULKOPS_TOKEN), --json
@@ -19,9 +24,10 @@ enum JobsCommand {
             Terminal.line(usage)
             return 0
         }
-        let arguments = try CommandArguments(Array(words.dropFirst()),
-                                             valued: ["url", "token", "state", "kind", "limit", "cursor"],
-                                             flags: ["json"])
+        var valued: Set<String> = ["url", "token", "state", "kind", "limit", "cursor"]
+        // why: only watch reconnects, so only watch takes the option; elsewhere it stays a usage error
+        if action == "watch" { valued.insert("give-up-after") }
+        let arguments = try CommandArguments(Array(words.dropFirst()), valued: valued, flags: ["json"])
         let client = try APIClient(arguments, environment: environment)
         let json = arguments.has("json")
         switch action {
@@ -55,7 +61,14 @@ enum JobsCommand {
             return 0
         case "watch":
             try arguments.expectPositionals(atMost: 1, hint: hint)
-            return try await WatchCommand(client: client, jobId: arguments.positionals.first, json: json).run()
+            var watch = WatchCommand(client: client, jobId: arguments.positionals.first, json: json)
+            if let text = arguments["give-up-after"] {
+                guard let seconds = Double(text), seconds.isFinite, (0...86_400).contains(seconds) else {
+                    throw CommandLineError("--give-up-after takes seconds from 0 to 86400, not \(text)")
+                }
+                watch.policy.giveUpAfter = .milliseconds(Int((seconds * 1_000).rounded()))
+            }
+            return try await watch.run()
         default:
             throw CommandLineError("unknown jobs command \(action); run `bulkops jobs help`")
         }

@@ -36,15 +36,17 @@ final class ServerProcess: @unchecked Sendable {
         self.outputPath = outputPath
     }
 
-    /// Starts `bulkops serve --port 0 --data DIR` plus `arguments` and waits (at most `timeout`) until it listens.
-    static func start(dataDirectory: String? = nil, arguments: [String] = [], timeout: TimeInterval = 60) async throws -> ServerProcess {
+    /// Starts `bulkops serve --port PORT --data DIR` plus `arguments` and waits (at most `timeout`) until it listens.
+    /// - Parameter port: 0 for a free one; a given one to start again where an earlier server listened.
+    static func start(dataDirectory: String? = nil, port: Int = 0, arguments: [String] = [],
+                      timeout: TimeInterval = 60) async throws -> ServerProcess {
         let data = dataDirectory ?? temporaryDirectory()
         let outputPath = data + ".out-" + UUID().uuidString.prefix(6)
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data", data] + arguments
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--data", data] + arguments
         process.standardOutput = output
         process.standardError = output
         try process.run()
