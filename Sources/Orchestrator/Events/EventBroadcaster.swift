@@ -97,14 +97,16 @@ public final class EventBroadcaster: Sendable {
         }
         prepare?(update)
         // why: each subscription has its own lock; delivering outside ours keeps publish cost per subscriber small
+        var batches: [(lane: EventLane, work: @Sendable () -> Void)] = []
         for group in groups {
             let subscribers = group.subscribers
             if let lane = group.lane {
-                lane.run { for subscriber in subscribers { subscriber.offer(update) } }
+                batches.append((lane, { for subscriber in subscribers { subscriber.offer(update) } }))
             } else {
                 for subscriber in subscribers { subscriber.offer(update) }
             }
         }
+        EventLane.dispatch(batches)
     }
 
     /// The events of `jobId` with a seq above `seq`, or nil when the history no longer reaches back that far.

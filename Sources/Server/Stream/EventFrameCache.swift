@@ -20,14 +20,23 @@ final class EventFrameCache: Sendable {
     /// Events kept; older ones are encoded again if a late connection still needs them.
     let capacity: Int
     private let state = Mutex(State())
+    private let latest = Mutex<(jobId: String, seq: Int, frame: WebSocketPreparedText)?>(nil)
 
     init(capacity: Int = 8_192) {
         self.capacity = capacity
     }
 
     func frame(for update: JobUpdate) -> WebSocketPreparedText {
+        // why: a fan-out asks for the same event once per connection, back to back; comparing with the newest entry
+        // is cheaper than hashing the job id every time
+        if let newest = latest.withLock({ $0 }), newest.seq == update.seq, newest.jobId == update.jobId {
+            return newest.frame
+        }
         let key = Key(jobId: update.jobId, seq: update.seq)
-        if let cached = state.withLock({ $0.frames[key] }) { return cached }
+        if let cached = state.withLock({ $0.frames[key] }) {
+            latest.withLock { $0 = (update.jobId, update.seq, cached) }
+            return cached
+        }
         let text = WebSocketPreparedText(Self.encode(update))
         state.withLock { state in
             guard state.frames.updateValue(text, forKey: key) == nil else { return }
@@ -41,6 +50,7 @@ final class EventFrameCache: Sendable {
                 }
             }
         }
+        latest.withLock { $0 = (update.jobId, update.seq, text) }
         return text
     }
 

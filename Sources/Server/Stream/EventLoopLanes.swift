@@ -10,7 +10,7 @@ final class EventLoopLanes: Sendable {
     func lane(for loop: EventLoop) -> EventLane {
         lanes.withLock { lanes in
             if let lane = lanes[ObjectIdentifier(loop)] { return lane }
-            let lane = EventLane { work in loop.execute(work) }
+            let lane = EventLane(submit: { loop.enqueue($0) }, wake: { loop.wakeUp() })
             lanes[ObjectIdentifier(loop)] = lane
             return lane
         }

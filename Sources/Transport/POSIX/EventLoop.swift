@@ -23,6 +23,8 @@ public final class EventLoop: @unchecked Sendable {
     private let pending = Mutex(Pending())
     private let threadID = Atomic<UInt>(0)
     private let name: String
+    /// See `EventLoopGroup.init(loopCount:pollingPause:)`.
+    private let pollingPause: timespec?
 
     // Loop-thread state.
     private var handlers: [Int32: EventLoopHandler] = [:]
@@ -33,8 +35,12 @@ public final class EventLoop: @unchecked Sendable {
     /// One read buffer per loop, reused by every socket on it: reads never overlap on one thread.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    init(name: String) throws(SystemCallError) {
+    init(name: String, pollingPause: Duration? = nil) throws(SystemCallError) {
         self.name = name
+        self.pollingPause = pollingPause.map { pause in
+            let (seconds, attoseconds) = pause.components
+            return timespec(tv_sec: Int(max(0, seconds)), tv_nsec: Int(max(0, attoseconds) / 1_000_000_000))
+        }
         epoll = try SystemCall.epollCreate()
         wakeup = try SystemCall.eventFD()
         try SystemCall.epollControl(epoll, operation: SystemCall.epollAdd, fd: wakeup, events: SystemCall.epollIn)
@@ -53,6 +59,25 @@ public final class EventLoop: @unchecked Sendable {
     public func execute(_ task: @escaping @Sendable () -> Void) {
         let needsWakeup = pending.withLock { state -> Bool in
             state.tasks.append(task)
+            if state.wakeupSent { return false }
+            state.wakeupSent = true
+            return true
+        }
+        if needsWakeup && !inEventLoop {
+            try? SystemCall.signalEventFD(wakeup)
+        }
+    }
+
+    /// Queues `task` like `execute` but leaves the thread asleep until `wakeUp()` (or other work) rouses it: a
+    /// caller handing work to several loops queues it everywhere first, so that no loop's thread takes the
+    /// caller's CPU before the others have theirs.
+    public func enqueue(_ task: @escaping @Sendable () -> Void) {
+        pending.withLock { $0.tasks.append(task) }
+    }
+
+    /// Makes the loop run what `enqueue` gave it.
+    public func wakeUp() {
+        let needsWakeup = pending.withLock { state -> Bool in
             if state.wakeupSent { return false }
             state.wakeupSent = true
             return true
@@ -148,6 +173,10 @@ public final class EventLoop: @unchecked Sendable {
             }
             runTasks()
             runTimers()
+            if count > 0, var pause = pollingPause {
+                var left = timespec()
+                _ = nanosleep(&pause, &left)
+            }
         }
     }
 

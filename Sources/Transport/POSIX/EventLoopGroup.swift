@@ -14,13 +14,19 @@ public final class EventLoopGroup: Sendable {
     }()
 
     let loops: [EventLoop]
+
+    /// Every loop of the group, for work that must run on each of them (such as setting their threads' priority).
+    public var eventLoops: [EventLoop] { loops }
     private let nextIndex = Atomic<UInt>(0)
 
-    /// Starts `loopCount` loop threads (at least one).
-    public init(loopCount: Int) throws {
+    /// Starts `loopCount` loop threads (at least one). With a `pollingPause`, a loop that found sockets ready rests
+    /// that long before it looks again, so data arriving meanwhile is taken in one batch without waking the thread
+    /// for each message: for clients that read many connections and care more about CPU than about when they read
+    /// (a load generator); a server should not use it.
+    public init(loopCount: Int, pollingPause: Duration? = nil) throws {
         var loops: [EventLoop] = []
         for index in 0..<max(1, loopCount) {
-            loops.append(try EventLoop(name: "transport-loop-\(index)"))
+            loops.append(try EventLoop(name: "transport-loop-\(index)", pollingPause: pollingPause))
         }
         self.loops = loops
     }

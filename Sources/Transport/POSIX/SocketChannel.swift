@@ -78,39 +78,41 @@ final class SocketChannel: EventLoopHandler {
         updateInterest()
     }
 
-    /// Queues bytes and writes what the kernel takes right away.
-    func write(_ bytes: [UInt8]) {
-        guard state == .open, !bytes.isEmpty else { return }
+    /// Writes what the kernel takes right away and queues the rest; returns how many bytes were written at once
+    /// (`onWritten` reports only bytes written later, from the queue).
+    @discardableResult
+    func write(_ bytes: [UInt8]) -> Int {
+        guard state == .open, !bytes.isEmpty else { return 0 }
         let wasEmpty = outboundHead == outbound.count
-        if wasEmpty, writeWithoutQueueing(bytes) { return }
+        if wasEmpty, let written = writeWithoutQueueing(bytes) { return written }
         outbound.append(bytes)
         bufferedBytes += bytes.count
         if wasEmpty { flush() }
+        return 0
     }
 
     /// The common case of a connection that keeps up: nothing is queued and the kernel takes all of `bytes`, so
-    /// the queue and the interest set stay as they are. False when some or all of it must queue.
-    private func writeWithoutQueueing(_ bytes: [UInt8]) -> Bool {
+    /// the queue and the interest set stay as they are. Returns the bytes written at once (the rest is queued), or
+    /// nil when the kernel took nothing and all of it must go through the queue.
+    private func writeWithoutQueueing(_ bytes: [UInt8]) -> Int? {
         let outcome = bytes.withUnsafeBytes { raw in
             Result { () throws(SystemCallError) in try socket.write(raw) }
         }
         switch outcome {
         case .failure(let error):
             close(error: error)
-            return true
+            return 0
         case .success(.processed(let written)) where written == bytes.count:
-            onWritten?(written)
             delegate?.channelFlushed(self)
-            return true
+            return written
         case .success(.processed(let written)):
-            onWritten?(written)
             outbound.append(bytes)
             bufferedBytes += bytes.count - written
             outboundHeadOffset = written
             updateInterest()
-            return true
+            return written
         case .success(.wouldBlock):
-            return false
+            return nil
         }
     }
 

@@ -47,12 +47,19 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
 
     // MARK: application requests
 
-    func writeApplicationFrame(_ frame: [UInt8]) {
+    /// `counted`: the connection already added the frame to its outbound bytes (a send from another thread, so the
+    /// limit was checked there); otherwise only what the kernel does not take at once is added.
+    func writeApplicationFrame(_ frame: [UInt8], counted: Bool) {
         guard machine.state == .open || pendingFailure != nil, channel.isOpen else {
-            connection?.removeOutboundBytes(frame.count)
+            if counted { connection?.removeOutboundBytes(frame.count) }
             return
         }
-        channel.write(frame)
+        let written = channel.write(frame)
+        if counted {
+            if written > 0 { connection?.removeOutboundBytes(written) }
+        } else if written < frame.count {
+            connection?.addOutboundBytes(frame.count - written)
+        }
     }
 
     func close(code: WebSocketCloseCode, reason: String) {
@@ -191,8 +198,8 @@ final class WebSocketChannelHandler: SocketChannelDelegate {
         guard channel.isOpen else { return }
         let frame = WebSocketFrameEncoder.encode(
             opcode: opcode, payload: payload, maskKey: masksFrames ? WebSocketFrameEncoder.randomMaskKey() : nil)
-        connection?.addOutboundBytes(frame.count)
-        channel.write(frame)
+        let written = channel.write(frame)
+        if written < frame.count { connection?.addOutboundBytes(frame.count - written) }
     }
 
     // MARK: keepalive

@@ -47,6 +47,8 @@ public final class WebSocketConnection: Sendable {
     private let closing = Atomic<Bool>(false)
     private let shared = Mutex(Shared())
     private let handlerSlot = HandlerSlot()
+    /// The same handler for the loop's own thread: set and cleared there and read only there, so it needs no lock.
+    nonisolated(unsafe) private var loopHandler: WebSocketChannelHandler?
 
     /// Where the loop-side handler is reachable from other threads; shared with the inbox's
     /// resume callback, which cannot capture `self` during `init`.
@@ -75,6 +77,7 @@ public final class WebSocketConnection: Sendable {
 
     func attach(_ handler: WebSocketChannelHandler) {
         handlerSlot.set(LoopBound(handler, loop: loop))
+        loopHandler = handler
     }
 
     /// Bytes queued for sending that the kernel has not taken yet.
@@ -116,6 +119,17 @@ public final class WebSocketConnection: Sendable {
 
     private func enqueue(frame: [UInt8]) throws(WebSocketSendError) {
         guard !closing.load(ordering: .acquiring) else { throw WebSocketSendError(code: .closed) }
+        // why: a send on the loop's own thread with nothing queued before it goes to the socket at once, without the
+        // shared handler slot, the hand-off or the accounting of bytes the kernel takes straight away
+        if loop.inEventLoop, queuedSends.load(ordering: .acquiring) == 0, let handler = loopHandler {
+            guard outboundBytes.load(ordering: .relaxed) + frame.count <= maxOutboundBufferedBytes else {
+                closing.store(true, ordering: .releasing)
+                handler.close(code: .policyViolation, reason: "outbound buffer limit")
+                throw WebSocketSendError(code: .outboundBufferLimitExceeded)
+            }
+            handler.writeApplicationFrame(frame, counted: false)
+            return
+        }
         guard let handler = handlerSlot.get() else { throw WebSocketSendError(code: .closed) }
         let total = outboundBytes.wrappingAdd(frame.count, ordering: .relaxed).newValue
         if total > maxOutboundBufferedBytes {
@@ -124,13 +138,9 @@ public final class WebSocketConnection: Sendable {
             handler.loop.execute { handler.value.close(code: .policyViolation, reason: "outbound buffer limit") }
             throw WebSocketSendError(code: .outboundBufferLimitExceeded)
         }
-        if handler.loop.inEventLoop, queuedSends.load(ordering: .acquiring) == 0 {
-            handler.value.writeApplicationFrame(frame)
-            return
-        }
         queuedSends.wrappingAdd(1, ordering: .relaxed)
         handler.loop.execute {
-            handler.value.writeApplicationFrame(frame)
+            handler.value.writeApplicationFrame(frame, counted: true)
             self.queuedSends.wrappingSubtract(1, ordering: .releasing)
         }
     }
@@ -185,6 +195,7 @@ public final class WebSocketConnection: Sendable {
             return waiters
         }
         handlerSlot.set(nil)
+        loopHandler = nil
         inbox.finish()
         for waiter in waiters { waiter.resume(returning: info) }
     }
