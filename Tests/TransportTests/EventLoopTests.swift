@@ -34,4 +34,18 @@ struct EventLoopTests {
         #expect(!loop.inEventLoop)
         #expect(seen.withLock { $0 } == Array(0..<100))
     }
+
+    @Test func enqueuedTasksRunAfterWakeUpInOrderWithExecutedOnes() async throws {
+        let loop = EventLoopGroup.shared.next()
+        let seen = Mutex<[Int]>([])
+        for index in 0..<50 {
+            loop.enqueue { seen.withLock { $0.append(index) } }
+        }
+        loop.execute { seen.withLock { $0.append(50) } }
+        loop.enqueue { seen.withLock { $0.append(51) } }
+        loop.wakeUp()
+        loop.wakeUp()
+        let done = try await loop.submit { seen.withLock { $0 } }
+        #expect(done == Array(0...51))
+    }
 }

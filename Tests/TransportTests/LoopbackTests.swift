@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Testing
 @testable import Transport
@@ -215,6 +216,82 @@ struct LoopbackTests {
             var iterator = socket.messages.makeAsyncIterator()
             #expect(await iterator.next() == nil)
         }
+    }
+
+    @Test func sendsFromTheLoopThreadAndFromTasksKeepTheirOrder() async throws {
+        // why: a send made on the connection's own loop thread goes to the socket at once; it must still come after
+        // sends made earlier from other threads that are queued to the loop
+        let upgrade: HTTPServer.UpgradeHandler = { _ in
+            .accept { connection in
+                let loop = connection.eventLoop
+                for index in 0..<300 {
+                    if index % 3 == 0 {
+                        loop.execute { try? connection.send(text: "n\(index)") }
+                    } else {
+                        try? connection.send(text: "n\(index)")
+                    }
+                }
+                for await _ in connection.messages {}
+            }
+        }
+        try await withServer(upgradeHandler: upgrade) { _, port in
+            let socket = try await WebSocketClient.connect(
+                port: port, target: "/", clientConfiguration: shortClientConfiguration())
+            var received: [String] = []
+            for await message in socket.messages {
+                if case .text(let text) = message { received.append(text) }
+                if received.count == 300 { break }
+            }
+            #expect(received.count == 300)
+            let numbers = received.compactMap { Int($0.dropFirst()) }
+            // sends from the loop may overtake queued ones only if they were made later; the loop-thread sends
+            // themselves and the task's own sends must each stay in order
+            #expect(numbers.filter { $0 % 3 == 0 } == Array(stride(from: 0, to: 300, by: 3)))
+            #expect(numbers.filter { $0 % 3 != 0 } == (0..<300).filter { $0 % 3 != 0 })
+            _ = await socket.close(code: .normal)
+        }
+    }
+
+    @Test func clientMeasurementOptionsStampMessagesWithTheKernelReceiveTime() async throws {
+        try await withServer(upgradeHandler: echoUpgrade) { _, port in
+            var client = shortClientConfiguration()
+            client.kernelReceiveTimestamps = true
+            client.delayedAcknowledgements = true
+            let socket = try await WebSocketClient.connect(port: port, target: "/echo", clientConfiguration: client)
+            let stamps = Mutex<[(sent: Int64, kernel: Int64, handled: Int64)]>([])
+            let sentAt = Mutex<[String: Int64]>([:])
+            socket.receiveMessages { message in
+                guard case .text(let text) = message else { return }
+                let handled = Self.wallMicros()
+                let sent = sentAt.withLock { $0[text] } ?? 0
+                stamps.withLock { $0.append((sent, socket.lastReceivedMicros, handled)) }
+            }
+            for index in 0..<20 {
+                sentAt.withLock { $0["s\(index)"] = Self.wallMicros() }
+                try socket.send(text: "s\(index)")
+                try await Task.sleep(nanoseconds: 5_000_000)
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while stamps.withLock({ $0.count }) < 20, ContinuousClock.now < deadline {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            let all = stamps.withLock { $0 }
+            #expect(all.count == 20, "delayed acknowledgements do not hold messages back")
+            // why: the kernel turns timestamping on asynchronously, so the first replies may carry none (0)
+            let stamped = all.filter { $0.kernel > 0 }
+            #expect(stamped.count >= 15)
+            for stamp in stamped {
+                #expect(stamp.kernel >= stamp.sent, "the kernel received the echo after it was sent")
+                #expect(stamp.kernel <= stamp.handled, "and before the handler saw it")
+            }
+            _ = await socket.close(code: .normal)
+        }
+    }
+
+    private static func wallMicros() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000
     }
 
     @Test func serverCloseCodesReachTheClient() async throws {

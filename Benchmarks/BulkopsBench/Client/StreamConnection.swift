@@ -9,7 +9,8 @@ struct StreamConnection: Sendable {
     /// `delayedAcknowledgements`: see `HTTPClientConfiguration`; the fan-out uses it so that a thousand ACKs a
     /// delivery do not land on the server's cores while it is still writing the event to the other dashboards.
     static func open(_ target: ServerTarget, timeout: Duration = .seconds(15),
-                     delayedAcknowledgements: Bool = false) async throws -> StreamConnection {
+                     delayedAcknowledgements: Bool = false,
+                     eventLoopGroup: EventLoopGroup = .shared) async throws -> StreamConnection {
         var client = HTTPClientConfiguration()
         client.connectTimeout = timeout
         client.kernelReceiveTimestamps = true
@@ -21,7 +22,8 @@ struct StreamConnection: Sendable {
         let started = WallClock.micros()
         let socket = try await WebSocketClient.connect(host: target.host, port: target.port,
                                                        target: target.streamTarget,
-                                                       configuration: configuration, clientConfiguration: client)
+                                                       configuration: configuration, clientConfiguration: client,
+                                                       eventLoopGroup: eventLoopGroup)
         return StreamConnection(socket: socket, handshakeMicros: WallClock.micros() - started)
     }
 

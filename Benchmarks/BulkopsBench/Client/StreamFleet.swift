@@ -1,3 +1,5 @@
+import Transport
+
 /// Opens many stream connections with a bounded number of handshakes in flight, stopping at a deadline, and
 /// reports how the handshakes went.
 struct StreamFleet: Sendable {
@@ -11,7 +13,8 @@ struct StreamFleet: Sendable {
     var rate: Double { seconds > 0 ? Double(connections.count) / seconds : 0 }
 
     static func open(_ count: Int, to target: ServerTarget, inFlight: Int, deadline: Double,
-                     delayedAcknowledgements: Bool = false, progress: ProgressLine) async -> StreamFleet {
+                     delayedAcknowledgements: Bool = false, eventLoopGroup: EventLoopGroup = .shared,
+                     progress: ProgressLine) async -> StreamFleet {
         let started = WallClock.seconds()
         var fleet = StreamFleet(connections: [], handshakes: LatencyHistogram(), failures: 0, firstFailure: nil,
                                 seconds: 0)
@@ -26,7 +29,8 @@ struct StreamFleet: Sendable {
                         guard WallClock.seconds() < deadline else { return nil }
                         do {
                             return .success(try await StreamConnection.open(
-                                target, delayedAcknowledgements: delayedAcknowledgements))
+                                target, delayedAcknowledgements: delayedAcknowledgements,
+                                eventLoopGroup: eventLoopGroup))
                         } catch {
                             return .failure(error)
                         }

@@ -8,7 +8,8 @@ enum FanoutScenario {
     static let summary = "D dashboards × J throttled jobs; delivery latency, events/s, handshakes, server CPU/RSS"
     static let usage = """
       fanout      --dashboards 1000 --jobs 1 --rate 10 [--chunk 10] [--warmup 3] [--samples 3] [--duration 10]
-                  [--in-flight 64] [--late-ms 1000] [--client-acks delayed|immediate]
+                  [--in-flight 64] [--late-ms 1000] [--client-acks delayed|immediate] [--readers idle|normal]
+                  [--reader-pause-ms 1 (0 = read as soon as data arrives)]
                   (each job runs --chunk items per chunk at --rate chunks/s, i.e. --rate progress events/s;
                   latency ends at the kernel's receipt on the dashboard's socket, and also at the harness's handler)
     """
@@ -24,6 +25,8 @@ enum FanoutScenario {
         var inFlight: Int
         var lateMicros: Int64
         var delayedAcknowledgements: Bool
+        var readerPriority: ReaderLoops.Priority
+        var readerPause: Duration?
 
         init(_ arguments: CommandArguments) throws(BenchError) {
             dashboards = try arguments.int("dashboards", default: 1_000, range: 1...60_000)
@@ -40,6 +43,13 @@ enum FanoutScenario {
             case "immediate": delayedAcknowledgements = false
             case let other: throw BenchError("--client-acks must be delayed or immediate, not \(other)")
             }
+            let readers = arguments.string("readers") ?? "idle"
+            guard let priority = ReaderLoops.Priority(rawValue: readers) else {
+                throw BenchError("--readers must be idle or normal, not \(readers)")
+            }
+            readerPriority = priority
+            let pause = try arguments.double("reader-pause-ms", default: 1, range: 0...100)
+            readerPause = pause > 0 ? .microseconds(Int64(pause * 1_000)) : nil
         }
     }
 
@@ -58,10 +68,13 @@ enum FanoutScenario {
 
         // Handshakes.
         let openDeadline = min(WallClock.seconds() + 60, context.deadline - 20)
+        let (readers, readerNote) = try await ReaderLoops.make(count: 2, priority: options.readerPriority,
+                                                                    pollingPause: options.readerPause)
+        if let readerNote { context.note(readerNote) }
         let fleet = await StreamFleet.open(options.dashboards, to: target, inFlight: options.inFlight,
                                            deadline: openDeadline,
                                            delayedAcknowledgements: options.delayedAcknowledgements,
-                                           progress: context.progress)
+                                           eventLoopGroup: readers, progress: context.progress)
         let dashboards = fleet.connections.count
         context.add(Figure("fanout.handshakeRate", "stream handshakes/s (\(options.inFlight) in flight)",
                            unit: "conn/s", better: .higher, value: fleet.rate))
