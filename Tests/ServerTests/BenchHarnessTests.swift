@@ -114,6 +114,10 @@ import Testing
         #expect(try report.median("fanout.latency.p99") <= report.median("fanout.latency.p999"))
         #expect(try report.median("fanout.serverRSS") > 0)
         #expect(report.checks.contains { $0.name.contains("exactly once") && $0.passed })
+        // the kernel's receipt comes no later than the harness's handler, and a fan-out spreads over time
+        #expect(try report.median("fanout.latency.p50") <= report.median("fanout.handlerLatency.p50") + 0.05)
+        #expect(try report.median("fanout.spread.p50") <= report.median("fanout.spread.p99"))
+        #expect(try report.median("fanout.firstReceipt.p99") >= 0)
     }
 
     @Test func connections() async throws {
