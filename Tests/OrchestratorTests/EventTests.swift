@@ -1,5 +1,6 @@
 import Foundation
 import Orchestrator
+import Synchronization
 import Testing
 
 /// A made-up snapshot, built once through the snapshot's public Codable form.
@@ -191,6 +192,51 @@ struct EventTests {
         #expect(events.subscriberCount == 0)
         events.publish(try update("a", 2, .state))
         #expect(subscription.drain().isEmpty)
+    }
+
+    @Test("a wake-up reader is woken once per idle spell, takes events with poll, and learns of an overflow")
+    func wakeupReader() throws {
+        let events = broadcaster(maxPending: 3)
+        let subscription = events.subscribe(filter: .jobs(["a"]))
+        let wakes = Mutex(0)
+        subscription.setWakeup { wakes.withLock { $0 += 1 } }
+        #expect(wakes.withLock { $0 } == 0, "nothing queued, nothing to wake for")
+        events.publish(try update("other", 1, .state))
+        events.publish(try update("a", 1, .state))
+        events.publish(try update("a", 2, .state))
+        #expect(wakes.withLock { $0 } == 1, "woken once, not per event, until it reads")
+        #expect(subscription.poll()?.seq == 1)
+        subscription.finishedEvent()
+        #expect(subscription.poll()?.seq == 2)
+        subscription.finishedEvent()
+        #expect(subscription.poll() == nil)
+        events.publish(try update("a", 3, .state))
+        #expect(wakes.withLock { $0 } == 2, "idle again after nil")
+
+        // events the publisher's direct path refuses are queued and wake the reader as well
+        let direct = events.subscribe(filter: .all)
+        direct.setDirectDelivery { $0.seq % 2 == 0 }
+        let directWakes = Mutex(0)
+        direct.setWakeup { directWakes.withLock { $0 += 1 } }
+        events.publish(try update("b", 2, .state))
+        #expect(directWakes.withLock { $0 } == 0 && direct.pendingCount == 0, "sent directly")
+        events.publish(try update("b", 3, .state))
+        #expect(directWakes.withLock { $0 } == 1 && direct.pendingCount == 1, "refused, queued, woken")
+
+        // a woken reader that does not come is cut off; poll then gives nil and `overflowed` says why
+        for seq in 4...6 { events.publish(try update("a", seq, .state)) }
+        #expect(subscription.overflowed)
+        #expect(wakes.withLock { $0 } == 2, "already woken")
+        #expect(subscription.poll() == nil)
+        let late = events.subscribe()
+        for seq in 1...3 { events.publish(try update("c", seq, .state)) }
+        let lateWakes = Mutex(0)
+        late.setWakeup { lateWakes.withLock { $0 += 1 } }
+        #expect(lateWakes.withLock { $0 } == 1, "set after events were queued: woken at once")
+        #expect(late.poll()?.seq == 1)
+        subscription.close()
+        direct.close()
+        late.close()
     }
 
     @Test("replay(jobId:after:) returns the missed events, or nil once the history no longer reaches back")

@@ -294,6 +294,42 @@ struct LoopbackTests {
         return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000
     }
 
+    @Test func nextMessageWakesAReaderWhenMessagesWaitAndWhenTheConnectionEnds() async throws {
+        let runs = Atomic<Int>(0)
+        let sawEnd = Atomic<Bool>(false)
+        try await withServer(upgradeHandler: { _ in
+            .accept { connection in
+                // why: echoes what waits, then leaves it to the wake-up to run again; no task waits meanwhile
+                @Sendable func echoWaiting() {
+                    runs.wrappingAdd(1, ordering: .relaxed)
+                    while let message = connection.nextMessage(orWake: { echoWaiting() }) {
+                        if case .text(let text) = message { try? connection.send(text: text) }
+                    }
+                    if connection.closeInfo != nil { sawEnd.store(true, ordering: .relaxed) }
+                }
+                echoWaiting()
+                _ = await connection.closed()
+            }
+        }) { _, port in
+            let socket = try await WebSocketClient.connect(
+                port: port, target: "/", clientConfiguration: shortClientConfiguration())
+            var iterator = socket.messages.makeAsyncIterator()
+            for round in 0..<3 {
+                for index in 0..<50 { try socket.send(text: "r\(round)m\(index)") }
+                for index in 0..<50 { #expect(await iterator.next() == .text("r\(round)m\(index)")) }
+            }
+            _ = await socket.close(code: .normal, reason: "done")
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !sawEnd.load(ordering: .relaxed), ContinuousClock.now < deadline {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            let ended = sawEnd.load(ordering: .relaxed)
+            let count = runs.load(ordering: .relaxed)
+            #expect(ended, "the end wakes the reader, which then gets nil")
+            #expect((3...152).contains(count))
+        }
+    }
+
     @Test func serverCloseCodesReachTheClient() async throws {
         let serverSaw = Mutex<WebSocketCloseInfo?>(nil)
         try await withServer(upgradeHandler: { request in

@@ -35,6 +35,11 @@ public final class EventSubscription: AsyncSequence, Sendable {
         /// The reader is handling an event it took; new events must queue behind it.
         var readerBusy = false
         var direct: (@Sendable (JobUpdate) -> Bool)?
+        /// Set by a reader that runs only while events are queued (`setWakeup`): called when one is queued while
+        /// that reader is idle.
+        var wakeup: (@Sendable () -> Void)?
+        /// The wake-up reader took nil from `poll()` and has not been woken since.
+        var readerIdle = true
     }
 
     public let id: UInt64
@@ -68,21 +73,50 @@ public final class EventSubscription: AsyncSequence, Sendable {
         buffer.withLock { $0.direct = deliver }
     }
 
-    /// The reader is done with the event `next()` gave it.
+    /// The reader is done with the event `next()` or `poll()` gave it.
     public func finishedEvent() {
         buffer.withLock { $0.readerBusy = false }
     }
 
+    /// For a reader that runs only while there is something to read, instead of one that waits in `next()` for the
+    /// subscription's whole life: `wakeup` is called (on the publisher's thread, outside the lock; it must not block)
+    /// when an event is queued, or the subscription is cut off, while that reader is idle. The woken reader takes
+    /// events with `poll()` until it returns nil, which makes it idle again. Called at once when events are already
+    /// queued; nil removes it.
+    public func setWakeup(_ wakeup: (@Sendable () -> Void)?) {
+        let wakeNow: (@Sendable () -> Void)? = buffer.withLock { buffer in
+            buffer.wakeup = wakeup
+            guard let wakeup, buffer.readerIdle, buffer.live > 0 || buffer.overflowed else { return nil }
+            buffer.readerIdle = false
+            return wakeup
+        }
+        wakeNow?()
+    }
+
+    /// The next queued event without waiting; nil when none is queued or the subscription has ended (`overflowed`
+    /// tells whether it was cut off). Nil leaves the wake-up reader idle: the next queued event wakes it again.
+    public func poll() -> JobUpdate? {
+        buffer.withLock { buffer in
+            if !buffer.overflowed, let update = Self.take(&buffer) {
+                if buffer.direct != nil { buffer.readerBusy = true }
+                return update
+            }
+            buffer.readerIdle = true
+            return nil
+        }
+    }
+
     func offer(_ update: JobUpdate) {
-        let resume: (CheckedContinuation<JobUpdate?, Never>, JobUpdate?)? = buffer.withLock { buffer in
-            guard !buffer.closed, buffer.filter.accepts(update.jobId) else { return nil }
+        let (resume, wakeup) = buffer.withLock { buffer -> ((CheckedContinuation<JobUpdate?, Never>, JobUpdate?)?,
+                                                            (@Sendable () -> Void)?) in
+            guard !buffer.closed, buffer.filter.accepts(update.jobId) else { return (nil, nil) }
             // why: in order only when nothing is queued or in the reader's hands; the publisher's caller serialises
             // offers, and this lock serialises them against the reader
-            if buffer.live == 0, !buffer.readerBusy, let direct = buffer.direct, direct(update) { return nil }
+            if buffer.live == 0, !buffer.readerBusy, let direct = buffer.direct, direct(update) { return (nil, nil) }
             if let waiter = buffer.waiter {
                 buffer.waiter = nil
                 if buffer.direct != nil { buffer.readerBusy = true }
-                return (waiter, update)
+                return ((waiter, update), nil)
             }
             if update.kind == .progress, let slot = buffer.newestProgressSlot[update.jobId] {
                 // why: an older progress of this job is still unread; the newer one supersedes it, and it moves
@@ -93,16 +127,24 @@ public final class EventSubscription: AsyncSequence, Sendable {
             if buffer.live >= maxPending {
                 buffer.closed = true
                 buffer.overflowed = true
-                return nil
+                return (nil, Self.takeWakeup(&buffer))
             }
             buffer.entries.append(update)
             buffer.live += 1
             if update.kind == .progress {
                 buffer.newestProgressSlot[update.jobId] = buffer.entries.count - 1
             }
-            return nil
+            return (nil, Self.takeWakeup(&buffer))
         }
         if let (waiter, value) = resume { waiter.resume(returning: value) }
+        wakeup?()
+    }
+
+    /// The wake-up to call when the wake-up reader is idle, which it then no longer is.
+    private static func takeWakeup(_ buffer: inout Buffer) -> (@Sendable () -> Void)? {
+        guard buffer.readerIdle, let wakeup = buffer.wakeup else { return nil }
+        buffer.readerIdle = false
+        return wakeup
     }
 
     /// The next event, or nil once closed and drained (or overflowed).
@@ -169,6 +211,8 @@ public final class EventSubscription: AsyncSequence, Sendable {
     public func close() {
         let waiter: CheckedContinuation<JobUpdate?, Never>? = buffer.withLock { buffer in
             buffer.closed = true
+            // why: the wake-up usually captures the reader, which holds this subscription
+            buffer.wakeup = nil
             defer { buffer.waiter = nil }
             return buffer.waiter
         }

@@ -5,6 +5,11 @@ import Transport
 /// One dashboard on `/v1/stream`: answers subscribe/unsubscribe (with `since` replay), sends a snapshot after each
 /// subscribe, then the job events in seq order, coalescing each job's progress to at most `progressPerSecond`
 /// per connection. A reader that stops reading is cut off with 1008 instead of slowing anyone down.
+///
+/// An idle connection keeps one task, which only waits for the connection to close: every task keeps the largest
+/// stack its frames ever reached until it ends, and thousands of dashboards are held open mostly idle. The
+/// publisher writes most events itself (`StreamDelivery`); a task pumps events only while some are queued, and
+/// another reads commands only while some wait.
 actor StreamSession {
     /// Limits of one stream connection.
     struct Configuration: Sendable {
@@ -29,6 +34,8 @@ actor StreamSession {
     private var all = false
     private var jobIds = Set<String>()
     private var flushTask: Task<Void, Never>?
+    /// Starts `readCommands`; made once, so that waiting for a command allocates nothing per command.
+    private var commandWake: (@Sendable () -> Void)?
 
     init(connection: WebSocketConnection, supervisor: JobSupervisor, version: String, frames: EventFrameCache,
          lane: EventLane? = nil, configuration: Configuration = .init()) {
@@ -46,75 +53,146 @@ actor StreamSession {
     }
 
     func run() async {
-        send(["type": "hello", "server": "bulkops", "version": .string(version)])
-        let reader = Task { await self.readCommands() }
-        await pumpEvents()
-        reader.cancel()
-        flushTask?.cancel()
-        subscription.close()
+        start()
+        _ = await connection.closed()
+        finish()
     }
 
-    private func readCommands() async {
-        for await message in connection.messages {
-            guard case .text(let text) = message else {
-                sendError("binary messages are not understood; send JSON text")
-                continue
-            }
-            await handle(text)
+    // why (@inline(never) here and on the other synchronous steps): code inlined into an async function can put its
+    // temporaries in the frame the task allocates, and task memory is kept until the task ends
+    @inline(never)
+    private func start() {
+        subscription.setWakeup { Task { await self.pumpEvents() } }
+        commandWake = { [connection] in
+            // why: the end of the connection wakes the reader too, and a closed connection has nothing to answer
+            guard connection.closeInfo == nil else { return }
+            Task { await self.readCommands() }
         }
+        send(["type": "hello", "server": "bulkops", "version": .string(version)])
+        if let message = nextCommand() { Task { await self.readCommands(first: message) } }
+    }
+
+    @inline(never)
+    private func finish() {
+        flushTask?.cancel()
+        // why: the wake-up captures this session; the connection is gone, so nothing more is read
+        commandWake = nil
         subscription.close()
     }
 
-    private func handle(_ text: String) async {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), let object = value.objectValue,
-              let op = object["op"]?.stringValue else {
-            sendError("expected {\"op\":\"subscribe\"|\"unsubscribe\",\"jobs\":[…]}")
-            return
+    /// The next waiting command; when there is none, the next one to arrive starts `readCommands`.
+    private func nextCommand() -> WebSocketMessage? {
+        guard let commandWake else { return nil }
+        return connection.nextMessage(orWake: commandWake)
+    }
+
+    /// Handles the waiting commands one at a time and in order, then ends until the next one arrives. Commands left
+    /// waiting fill the connection's inbound buffer, which then holds back a client that sends faster.
+    private func readCommands(first: WebSocketMessage? = nil) async {
+        var message = first ?? nextCommand()
+        while let current = message {
+            await handle(current)
+            message = nextCommand()
+        }
+    }
+
+    /// A client's message, understood.
+    private enum Command {
+        case subscribe([String], since: [String: Int])
+        case unsubscribe([String])
+        case invalid(String)
+    }
+
+    @inline(never)
+    private static func command(from message: WebSocketMessage) -> Command {
+        guard case .text(let text) = message else {
+            return .invalid("binary messages are not understood; send JSON text")
+        }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+              let object = value.objectValue, let op = object["op"]?.stringValue else {
+            return .invalid("expected {\"op\":\"subscribe\"|\"unsubscribe\",\"jobs\":[…]}")
         }
         let ids = object["jobs"]?.arrayValue?.compactMap(\.stringValue) ?? []
         switch op {
         case "subscribe":
-            guard !ids.isEmpty else {
-                sendError("subscribe needs \"jobs\": [\"*\"] or a list of job ids")
-                return
-            }
+            guard !ids.isEmpty else { return .invalid("subscribe needs \"jobs\": [\"*\"] or a list of job ids") }
             var since: [String: Int] = [:]
             for (id, seq) in object["since"]?.objectValue ?? [:] { if let seq = seq.intValue { since[id] = seq } }
-            await subscribe(ids, since: since)
+            return .subscribe(ids, since: since)
         case "unsubscribe":
-            if ids.contains("*") {
-                all = false
-                jobIds.removeAll()
-            } else {
-                jobIds.subtract(ids)
-            }
-            updateFilter()
+            return .unsubscribe(ids)
         default:
-            sendError("unknown op \"\(op)\"")
+            return .invalid("unknown op \"\(op)\"")
         }
+    }
+
+    private func handle(_ message: WebSocketMessage) async {
+        switch Self.command(from: message) {
+        case .subscribe(let ids, let since): await subscribe(ids, since: since)
+        case .unsubscribe(let ids): unsubscribe(ids)
+        case .invalid(let reason): sendError(reason)
+        }
+    }
+
+    @inline(never)
+    private func unsubscribe(_ ids: [String]) {
+        if ids.contains("*") {
+            all = false
+            jobIds.removeAll()
+        } else {
+            jobIds.subtract(ids)
+        }
+        updateFilter()
     }
 
     private func updateFilter() {
         subscription.setFilter(all ? .all : (jobIds.isEmpty ? .none : .jobs(jobIds)))
     }
 
+    @inline(never)
     private func subscribe(_ ids: [String], since: [String: Int]) async {
         delivery.setDirect(false)
         defer { delivery.setDirect(true) }
-        if ids.contains("*") { all = true } else { jobIds.formUnion(ids) }
+        let everything = startSubscription(ids)
+        let snapshot: [JobSnapshot]
+        if everything {
+            snapshot = Self.snapshot(of: await supervisor.list(), finished: configuration.recentFinishedInSnapshot)
+        } else {
+            snapshot = await jobs(ids)
+        }
+        finishSubscription(snapshot: snapshot, since: since)
+    }
+
+    // why: on its own, the job this loop awaits takes frame space only when ids are asked for, not on every command
+    @inline(never)
+    private func jobs(_ ids: [String]) async -> [JobSnapshot] {
+        var found: [JobSnapshot] = []
+        for id in ids { if let job = await supervisor.job(id) { found.append(job) } }
+        return found
+    }
+
+    /// Widens the filter; true for `"*"`.
+    @inline(never)
+    private func startSubscription(_ ids: [String]) -> Bool {
+        let everything = ids.contains("*")
+        if everything { all = true } else { jobIds.formUnion(ids) }
         // why: subscribe first, so nothing made while the snapshot is built is lost; duplicates are dropped by seq
         updateFilter()
-        var snapshot: [JobSnapshot]
-        if ids.contains("*") {
-            let jobs = await supervisor.list()
-            let active = jobs.filter { !$0.state.isTerminal }
-            let finished = jobs.filter { $0.state.isTerminal }.prefix(configuration.recentFinishedInSnapshot)
-            snapshot = active + finished
-        } else {
-            var found: [JobSnapshot] = []
-            for id in ids { if let job = await supervisor.job(id) { found.append(job) } }
-            snapshot = found
-        }
+        return everything
+    }
+
+    /// A `"*"` snapshot: every active job and the most recent finished ones.
+    @inline(never)
+    private static func snapshot(of jobs: [JobSnapshot], finished limit: Int) -> [JobSnapshot] {
+        let active = jobs.filter { !$0.state.isTerminal }
+        let finished = jobs.filter { $0.state.isTerminal }.prefix(limit)
+        return active + finished
+    }
+
+    /// Sends the snapshot, leaving out the jobs whose missed events can be replayed, then those events.
+    @inline(never)
+    private func finishSubscription(snapshot jobs: [JobSnapshot], since: [String: Int]) {
+        var snapshot = jobs
         var replays: [JobUpdate] = []
         for (id, seq) in since {
             if let events = supervisor.broadcaster.replay(jobId: id, after: seq) {
@@ -132,9 +210,11 @@ actor StreamSession {
         sendBytes(APIJSON.encode(Snapshot(jobs: jobs)))
     }
 
+    /// Started by the subscription when events are queued (held progress, an exhausted allowance, a backed-up
+    /// client, a subscribe in progress); ends once none are left, and the next queued event starts it again.
     private func pumpEvents() async {
         while true {
-            guard let update = await subscription.next() else {
+            guard let update = subscription.poll() else {
                 if subscription.overflowed {
                     log("closing a stream client whose event buffer overflowed (1008)")
                     _ = await connection.close(code: .policyViolation, reason: "client too slow")

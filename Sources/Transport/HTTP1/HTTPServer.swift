@@ -40,7 +40,9 @@ public final class HTTPServer: Sendable {
 
     private struct Entry {
         var channel: LoopBound<SocketChannel>
-        var http: LoopBound<HTTPServerConnection>
+        /// Nil once upgraded: the HTTP side (its parser, timers and the upgrade request) is done with, and a held
+        /// WebSocket should not keep it.
+        var http: LoopBound<HTTPServerConnection>?
         var webSocket: WebSocketConnection?
     }
 
@@ -161,8 +163,8 @@ public final class HTTPServer: Sendable {
     private func stop(_ entry: Entry, closeCode: WebSocketCloseCode) {
         if let webSocket = entry.webSocket {
             Task { await webSocket.close(code: closeCode, reason: "server shutting down") }
-        } else {
-            entry.http.loop.execute { entry.http.value.shutdown() }
+        } else if let http = entry.http {
+            http.loop.execute { http.value.shutdown() }
         }
     }
 
@@ -225,7 +227,10 @@ public final class HTTPServer: Sendable {
     }
 
     func connectionUpgraded(id: UInt64, to webSocket: WebSocketConnection) {
-        state.withLock { $0.connections[id]?.webSocket = webSocket }
+        state.withLock { state in
+            state.connections[id]?.webSocket = webSocket
+            state.connections[id]?.http = nil
+        }
     }
 
     func connectionClosed(id: UInt64) {

@@ -20,6 +20,16 @@ public final class WebSocketConnection: Sendable {
     /// Received messages, in order.
     public var messages: WebSocketMessages { WebSocketMessages(inbox: inbox) }
 
+    /// For a reader that runs only while messages wait, instead of a task waiting in `messages` for as long as the
+    /// connection is open (each such task keeps its stack, which adds up over thousands of idle connections): the
+    /// next received message, or nil when none is waiting, in which case `wake` is called once, when one arrives or
+    /// the connection ends, and the reader polls again. `wake` runs on the event loop thread and must not block.
+    /// Nil for good once the connection has ended and its messages are taken. Messages wait, and the inbound limit
+    /// holds back the peer, as with `messages`; use one of the two, not both.
+    public func nextMessage(orWake wake: @escaping @Sendable () -> Void) -> WebSocketMessage? {
+        inbox.poll(orWake: wake)
+    }
+
     /// Hands every message, from now on and in order, to `handler` on the connection's event loop thread, instead
     /// of through `messages` (which then only ends when the connection closes). `handler` must not block. For
     /// readers of thousands of connections, where a task wake-up per message would cost more than the message.

@@ -46,9 +46,12 @@ struct WebSocketFrameDecoder {
 
     mutating func append(_ bytes: [UInt8]) {
         if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 17)
+            // why: nothing is left over, so the new bytes can be used as they are, without a copy
+            buffer = bytes
             readIndex = 0
-        } else if readIndex > 1 << 16 {
+            return
+        }
+        if readIndex > 1 << 16 {
             buffer.removeFirst(readIndex)
             readIndex = 0
         }
@@ -58,6 +61,16 @@ struct WebSocketFrameDecoder {
     var bufferedByteCount: Int { buffer.count - readIndex }
 
     mutating func next() -> Event {
+        let event = decode()
+        if case .needMoreData = event, readIndex == buffer.count, readIndex > 0 {
+            // why: a held connection that has read everything should not keep its last read's storage
+            buffer = []
+            readIndex = 0
+        }
+        return event
+    }
+
+    private mutating func decode() -> Event {
         switch state {
         case .failed(let error):
             return .failed(error)

@@ -24,6 +24,8 @@ final class WebSocketInbox: Sendable {
         var handler: (@Sendable (WebSocketMessage) -> Void)?
         /// The setter is still handing over what was queued before; new messages queue behind it.
         var handingOver = false
+        /// Left by `poll(orWake:)` when it found nothing: called once, when a message arrives or the inbox finishes.
+        var wake: (@Sendable () -> Void)?
     }
 
     private let state = Mutex(State())
@@ -44,24 +46,47 @@ final class WebSocketInbox: Sendable {
 
     /// Called by the loop. Returns false when reading should pause.
     func push(_ message: WebSocketMessage) -> Bool {
-        let (waiter, keepReading, direct) = state.withLock {
-            state -> (Waiter?, Bool, (@Sendable (WebSocketMessage) -> Void)?) in
-            if state.finished { return (nil, true, nil) }
+        let (waiter, keepReading, direct, wake) = state.withLock {
+            state -> (Waiter?, Bool, (@Sendable (WebSocketMessage) -> Void)?, (@Sendable () -> Void)?) in
+            if state.finished { return (nil, true, nil, nil) }
             if let handler = state.handler, !state.handingOver, state.head >= state.messages.count {
-                return (nil, true, handler)
+                return (nil, true, handler, nil)
             }
-            if state.handler == nil, !state.waiters.isEmpty { return (state.waiters.removeFirst(), true, nil) }
+            if state.handler == nil, !state.waiters.isEmpty { return (state.waiters.removeFirst(), true, nil, nil) }
             state.messages.append(message)
             state.bufferedBytes += Self.size(of: message)
+            let wake = state.wake
+            state.wake = nil
             if state.handler == nil, state.bufferedBytes > limit {
                 state.readingPaused = true
-                return (nil, false, nil)
+                return (nil, false, nil, wake)
             }
-            return (nil, true, nil)
+            return (nil, true, nil, wake)
         }
         direct?(message)
         waiter?.continuation.resume(returning: message)
+        wake?()
         return keepReading
+    }
+
+    /// The next message without waiting. When none is buffered it returns nil and `wake` is called once, when one
+    /// arrives or the inbox finishes (nothing is left to wake for once it has finished and is drained).
+    func poll(orWake wake: @escaping @Sendable () -> Void) -> WebSocketMessage? {
+        let taken = state.withLock { state -> Taken in
+            let taken = take(&state)
+            if case .none = taken { state.wake = wake }
+            return taken
+        }
+        switch taken {
+        case .message(let message, let resume):
+            if resume { resumeReading() }
+            return message
+        case .finished:
+            takeDrainedCallback()?()
+            return nil
+        case .none:
+            return nil
+        }
     }
 
     /// From now on every message goes to `handler` as it arrives (on the loop thread), in order, after those that
@@ -108,18 +133,23 @@ final class WebSocketInbox: Sendable {
     /// `onDrained` runs when the application has taken every message (a reader got nil): a
     /// failing connection waits for that, so replies to earlier messages go out before its close.
     func finish(onDrained: (@Sendable () -> Void)? = nil) {
-        let (waiters, drained) = state.withLock { state -> ([Waiter], (@Sendable () -> Void)?) in
+        let (waiters, drained, wake) = state.withLock {
+            state -> ([Waiter], (@Sendable () -> Void)?, (@Sendable () -> Void)?) in
             state.finished = true
             if let onDrained { state.onDrained = onDrained }
+            // why: the woken poller finds the end itself (and runs `onDrained` when it has taken everything)
+            let wake = state.wake
+            state.wake = nil
             let waiters = state.waiters
             state.waiters = []
-            if waiters.isEmpty { return ([], nil) }
+            if waiters.isEmpty { return ([], nil, wake) }
             let drained = state.onDrained
             state.onDrained = nil
-            return (waiters, drained)
+            return (waiters, drained, wake)
         }
         for waiter in waiters { waiter.continuation.resume(returning: nil) }
         drained?()
+        wake?()
     }
 
     private func takeDrainedCallback() -> (@Sendable () -> Void)? {
@@ -141,7 +171,8 @@ final class WebSocketInbox: Sendable {
             let message = state.messages[state.head]
             state.head += 1
             if state.head == state.messages.count {
-                state.messages.removeAll(keepingCapacity: true)
+                // why: most connections receive little; an empty inbox should not hold storage between messages
+                state.messages.removeAll()
                 state.head = 0
             }
             state.bufferedBytes -= Self.size(of: message)
