@@ -53,6 +53,29 @@ import Transport
         #expect(events.last?.seq == (try await server.job(job))["seq"]?.intValue)
     }
 
+    /// Regression: a job event published while a subscribe awaited its snapshot used to reach the client before
+    /// the snapshot (seen once with Python's client). Many subscribes while a job reports fast make that moment
+    /// likely; every client must see hello, then the snapshot, then the job's events.
+    @Test func theSnapshotComesBeforeAnyJobEventEvenWhileAJobIsReporting() async throws {
+        let server = try await ServerProcess.start(arguments: ["--demo"])
+        defer { Task { await server.stop() } }
+        let ids = try await server.recordIds(status: "draft", limit: 400)
+        let job = try await server.createJob(ids: ids, chunkSize: 1, rate: 200)
+        var checked = 0
+        for _ in 0..<15 {
+            let stream = try await StreamRecorder.connect(port: server.port, token: server.adminToken)
+            _ = try await stream.wait("hello") { !$0.isEmpty }
+            try stream.subscribe(["*"])
+            try await stream.wait("snapshot") { $0.contains { $0.type == "snapshot" } }
+            let types = stream.messages.map(\.type)
+            #expect(Array(types.prefix(2)) == ["hello", "snapshot"], "first messages: \(types.prefix(4))")
+            checked += 1
+            await stream.close()
+        }
+        #expect(checked == 15)
+        _ = try? await server.call("POST", "/v1/jobs/\(job)/cancel")
+    }
+
     @Test func progressIsCoalescedToTenPerSecondPerJob() async throws {
         let server = try await ServerProcess.start(arguments: ["--demo"])
         defer { Task { await server.stop() } }

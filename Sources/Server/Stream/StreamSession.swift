@@ -34,6 +34,10 @@ actor StreamSession {
     private var all = false
     private var jobIds = Set<String>()
     private var flushTask: Task<Void, Never>?
+    /// Subscribes in progress (they are handled one at a time, so 0 or 1).
+    private var subscribing = 0
+    /// The pump stopped for a subscribe, which must start it again.
+    private var pumpDeferred = false
     /// Starts `readCommands`; made once, so that waiting for a command allocates nothing per command.
     private var commandWake: (@Sendable () -> Void)?
 
@@ -151,8 +155,16 @@ actor StreamSession {
 
     @inline(never)
     private func subscribe(_ ids: [String], since: [String: Int]) async {
+        subscribing += 1
         delivery.setDirect(false)
-        defer { delivery.setDirect(true) }
+        defer {
+            delivery.setDirect(true)
+            subscribing -= 1
+            if subscribing == 0, pumpDeferred {
+                pumpDeferred = false
+                Task { await self.pumpEvents() }
+            }
+        }
         let everything = startSubscription(ids)
         let snapshot: [JobSnapshot]
         if everything {
@@ -214,6 +226,12 @@ actor StreamSession {
     /// client, a subscribe in progress); ends once none are left, and the next queued event starts it again.
     private func pumpEvents() async {
         while true {
+            // why: this actor runs the pump while a subscribe awaits its snapshot; events queued meanwhile must
+            // follow the snapshot, so the subscribe starts the pump again when it is done
+            if subscribing > 0 {
+                pumpDeferred = true
+                return
+            }
             guard let update = subscription.poll() else {
                 if subscription.overflowed {
                     log("closing a stream client whose event buffer overflowed (1008)")
