@@ -77,13 +77,19 @@ final class WebSocketInbox: Sendable {
             if case .none = taken { state.wake = wake }
             return taken
         }
+        return settle(taken) ?? nil
+    }
+
+    /// Acts on what `take` found (resumes reading when taking made room; runs the drained callback at the end) and
+    /// returns the message, `.some(nil)` at the end, or nil when nothing is buffered yet.
+    private func settle(_ taken: Taken) -> WebSocketMessage?? {
         switch taken {
         case .message(let message, let resume):
             if resume { resumeReading() }
-            return message
+            return .some(message)
         case .finished:
             takeDrainedCallback()?()
-            return nil
+            return .some(nil)
         case .none:
             return nil
         }
@@ -187,17 +193,7 @@ final class WebSocketInbox: Sendable {
     }
 
     func next() async -> WebSocketMessage? {
-        let immediate = state.withLock { take(&$0) }
-        switch immediate {
-        case .message(let message, let resume):
-            if resume { resumeReading() }
-            return message
-        case .finished:
-            takeDrainedCallback()?()
-            return nil
-        case .none:
-            break
-        }
+        if let immediate = settle(state.withLock { take(&$0) }) { return immediate }
         let id = state.withLock { state -> UInt64 in
             state.nextWaiterID += 1
             return state.nextWaiterID
