@@ -60,7 +60,7 @@ struct StreamEvent: Sendable {
     }
 
     /// The keys the harness reads.
-    enum Key: Int, CaseIterable {
+    enum Key: CaseIterable {
         case type, event, at, id, seq, state, processed
 
         var name: StaticString {

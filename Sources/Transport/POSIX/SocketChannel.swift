@@ -19,7 +19,8 @@ final class SocketChannel: EventLoopHandler {
     let remoteAddress: SocketAddress?
     /// Strong on purpose: the channel keeps its protocol object alive until `close` clears it.
     var delegate: SocketChannelDelegate?
-    /// Told how many bytes each successful write took, for callers that expose buffered amounts.
+    /// Told how many queued bytes each later write took (bytes `write` wrote at once are its return value), for
+    /// callers that expose buffered amounts.
     var onWritten: ((Int) -> Void)?
 
     private let socket: Socket
